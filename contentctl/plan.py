@@ -1,0 +1,261 @@
+"""Targets + state in, a ``Plan`` value out (Terraform's plans.Action / Change).
+
+The unit is one post on one account. A target whose spec equals the applied
+spec is a no-op; the rest are diffed field by field with deepdiff (the only
+module that uses it, imported only when something changed) and classified:
+create, update (text/title in place), replace (delete and re-create),
+delete, or blocked (a published post the network will not let us edit).
+Text, JSON and Markdown views (``render``) and ``apply`` consume the same value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from contentctl.desired import Endpoint, Target, parse_utc
+from contentctl.state import State
+
+PLAN_FORMAT_VERSION = 1
+
+# Fields Publer's PUT /posts/{id} takes on a post that is not yet published.
+EDITABLE_UNPUBLISHED = frozenset({"text", "title"})
+# What Publer lets you edit once a post is live (publer-api.md §6, PUT /posts/{id}).
+EDITABLE_PUBLISHED: Mapping[str, frozenset[str]] = {
+    "linkedin": frozenset({"text"}),
+    "youtube": frozenset({"title", "text"}),
+    "google": frozenset({"text"}),
+    "facebook": frozenset({"text", "title"}),
+    "wordpress": frozenset({"title", "text"}),
+    "telegram": frozenset({"text"}),
+    "mastodon": frozenset({"text", "title"}),
+}
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "no-op"
+    BLOCKED = "blocked"
+
+
+ACTION_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.BLOCKED)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str  # e.g. "network.text", "account.scheduled_at"
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happens to one post on one account."""
+
+    post_id: str
+    alias: str
+    provider: str
+    action: Action
+    reason: str = ""
+    target: Target | None = None  # the desired post (None for delete)
+    before: Mapping[str, Any] | None = None  # the state entry (None for create)
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.post_id, self.alias)
+
+    @property
+    def remote_id(self) -> str | None:
+        return None if self.before is None else self.before.get("remote_id")
+
+    @property
+    def scheduled_at(self) -> datetime | None:
+        if self.target is not None:
+            return self.target.scheduled_at
+        value = None if self.before is None else self.before.get("scheduled_at")
+        return parse_utc(value) if value else None
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    replace_published: bool = False
+    delete_published: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    created_at: datetime
+    state_lineage: str
+    state_serial: int
+    state_digest: str
+    manifests_digest: str
+    notes: tuple[str, ...] = ()  # e.g. what settling an interrupted apply found
+
+    def count(self, action: Action) -> int:
+        return sum(1 for change in self.changes if change.action is action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action.value: self.count(action) for action in Action}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.action not in (Action.NOOP, Action.BLOCKED) for c in self.changes)
+
+    def actionable(self) -> list[Change]:
+        return [c for c in self.changes if c.action not in (Action.NOOP, Action.BLOCKED)]
+
+    def summary(self) -> str:
+        return (
+            f"Plan: {self.count(Action.CREATE)} to create, {self.count(Action.UPDATE)} to update, "
+            f"{self.count(Action.REPLACE)} to replace, {self.count(Action.DELETE)} to delete, "
+            f"{self.count(Action.BLOCKED)} blocked."
+        )
+
+
+def manifests_digest(targets: Iterable[Target]) -> str:
+    """One hash over every target's identity and content: changes iff the manifests' effect does."""
+    digest = hashlib.sha256()
+    for target in sorted(targets, key=lambda t: t.key):
+        digest.update(f"{target.post_id}\0{target.alias}\0{target.content_hash}\n".encode())
+    return digest.hexdigest()
+
+
+def is_published(entry: Mapping[str, Any], now: datetime) -> bool:
+    """Published, or a scheduled post whose time has passed (Publer will have posted it)."""
+    status = entry.get("status")
+    if status == "published":
+        return True
+    spec = entry.get("spec") or {}
+    if status == "scheduled" and spec.get("endpoint") == Endpoint.PUBLISH.value:
+        return True
+    if status == "scheduled" and spec.get("bulk_state") == "scheduled" and not (
+        spec.get("post", {}).get("recycling") or spec.get("post", {}).get("auto")
+    ):
+        when = entry.get("scheduled_at")
+        return bool(when) and parse_utc(when) <= now
+    return False
+
+
+def build_plan(
+    targets: Sequence[Target],
+    state: State,
+    options: PlanOptions | None = None,
+    *,
+    notes: Sequence[str] = (),
+) -> Plan:
+    """Compare desired targets with the recorded state; every target and entry gets a Change."""
+    opts = options or PlanOptions()
+    desired = {target.key: target for target in targets}
+    changes = [_change_for(target, state.entry(*target.key), opts) for target in targets]
+    for post_id, alias, entry in state.iter_entries():
+        if (post_id, alias) not in desired:
+            changes.append(_removal(post_id, alias, entry, opts))
+    return Plan(
+        changes=tuple(changes),
+        created_at=opts.now,
+        state_lineage=state.lineage,
+        state_serial=state.serial,
+        state_digest=state.content_digest(),
+        manifests_digest=manifests_digest(targets),
+        notes=tuple(notes),
+    )
+
+
+def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptions) -> Change:
+    base = {"post_id": target.post_id, "alias": target.alias, "provider": target.provider}
+    if entry is None or entry.get("status") == "deleted":
+        return Change(**base, action=Action.CREATE, target=target)
+    if entry.get("status") == "failed" or not entry.get("remote_id"):
+        reason = f"last attempt failed: {entry.get('last_error') or 'unknown error'}"
+        return Change(**base, action=Action.CREATE, reason=reason, target=target, before=entry)
+    if entry.get("content_hash") == target.content_hash:
+        return Change(**base, action=Action.NOOP, target=target, before=entry)
+    fields = diff_specs(entry.get("spec") or {}, target.spec)
+    changed = {f.path for f in fields}
+    network_only = {p.removeprefix("network.") for p in changed if p.startswith("network.")}
+    in_place = len(network_only) == len(changed)
+    if is_published(entry, opts.now):
+        editable = EDITABLE_PUBLISHED.get(target.provider, frozenset())
+        if in_place and network_only <= editable:
+            return Change(**base, action=Action.UPDATE, target=target, before=entry, fields=fields)
+        if opts.replace_published:
+            reason = "published; re-posting because --replace-published was given"
+            return Change(**base, action=Action.REPLACE, reason=reason, target=target,
+                          before=entry, fields=fields)
+        allowed = ", ".join(sorted(editable)) or "nothing but labels"
+        reason = (
+            f"already published; {target.provider} lets Publer edit only {allowed} "
+            f"(changed: {', '.join(sorted(changed))}); --replace-published deletes and re-posts it"
+        )
+        return Change(**base, action=Action.BLOCKED, reason=reason, target=target,
+                      before=entry, fields=fields)
+    if in_place and network_only <= EDITABLE_UNPUBLISHED:
+        return Change(**base, action=Action.UPDATE, target=target, before=entry, fields=fields)
+    reason = "changed " + ", ".join(sorted(changed)) + " (Publer cannot edit these in place)"
+    return Change(**base, action=Action.REPLACE, reason=reason, target=target, before=entry,
+                  fields=fields)
+
+
+def _removal(post_id: str, alias: str, entry: Mapping[str, Any], opts: PlanOptions) -> Change:
+    base = {"post_id": post_id, "alias": alias, "provider": str(entry.get("provider", ""))}
+    if not entry.get("remote_id") or entry.get("status") in ("failed", "deleted"):
+        return Change(**base, action=Action.DELETE, reason="never created on Publer; forgotten",
+                      before=entry)
+    if is_published(entry, opts.now) and not opts.delete_published:
+        reason = "removed from the manifests but already published; --delete-published removes it"
+        return Change(**base, action=Action.BLOCKED, reason=reason, before=entry)
+    reason = "removed from the manifests" if alias else ""
+    return Change(**base, action=Action.DELETE, reason=reason, before=entry)
+
+
+def diff_specs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    """Field-level changes between two specs, with dotted paths, in a stable order."""
+    from deepdiff import DeepDiff
+
+    diff = DeepDiff(dict(before), dict(after), verbose_level=2, view="tree")
+    changes: dict[str, FieldChange] = {}
+    for level_items in diff.values():
+        for level in level_items:
+            path = _dotted(level.path(output_format="list"))
+            before_value = None if _missing(level.t1) else level.t1
+            after_value = None if _missing(level.t2) else level.t2
+            top = _top_field(path)
+            if top != path:
+                # a change deep inside a field is shown as the whole field
+                before_value = _get(before, top)
+                after_value = _get(after, top)
+            changes[top] = FieldChange(top, before_value, after_value)
+    return tuple(changes[key] for key in sorted(changes))
+
+
+def _dotted(parts: list[Any]) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def _top_field(path: str) -> str:
+    parts = path.split(".")
+    return ".".join(parts[:2])
+
+
+def _get(spec: Mapping[str, Any], path: str) -> Any:
+    value: Any = spec
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _missing(value: Any) -> bool:
+    return type(value).__name__ == "NotPresent"

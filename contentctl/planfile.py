@@ -1,0 +1,109 @@
+"""A Plan to and from versioned JSON: ``plan --format json`` and ``plan --out FILE``.
+
+The same document serves both: a saved plan carries each change's full target
+so ``apply FILE`` can do exactly what was shown, plus the state's lineage,
+serial and digest and the manifests' digest so a stale plan is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from contentctl.desired import Target, format_utc
+from contentctl.errors import PlanError
+from contentctl.plan import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "format_version": PLAN_FORMAT_VERSION,
+        "created_at": format_utc(plan.created_at),
+        "summary": plan.summary(),
+        "counts": plan.counts,
+        "has_changes": plan.has_changes,
+        "notes": list(plan.notes),
+        "state": {
+            "lineage": plan.state_lineage,
+            "serial": plan.state_serial,
+            "digest": plan.state_digest,
+        },
+        "manifests_digest": plan.manifests_digest,
+        "changes": [_change_to_json(change) for change in plan.changes],
+    }
+
+
+def _change_to_json(change: Change) -> dict[str, Any]:
+    when = change.scheduled_at
+    return {
+        "post_id": change.post_id,
+        "alias": change.alias,
+        "provider": change.provider,
+        "action": change.action.value,
+        "reason": change.reason,
+        "scheduled_at": None if when is None else format_utc(when),
+        "fields": [{"path": f.path, "before": f.before, "after": f.after} for f in change.fields],
+        "before": change.before,
+        "after": None if change.target is None else change.target.to_json(),
+    }
+
+
+def plan_from_json(data: Mapping[str, Any]) -> Plan:
+    version = data.get("format_version")
+    if version != PLAN_FORMAT_VERSION:
+        raise PlanError(
+            f"plan format_version {version!r} is not {PLAN_FORMAT_VERSION}; make the plan again"
+        )
+    try:
+        changes = tuple(_change_from_json(item) for item in data["changes"])
+        state = data["state"]
+        return Plan(
+            changes=changes,
+            created_at=datetime.fromisoformat(data["created_at"].replace("Z", "+00:00")),
+            state_lineage=state["lineage"],
+            state_serial=int(state["serial"]),
+            state_digest=state["digest"],
+            manifests_digest=data["manifests_digest"],
+            notes=tuple(data.get("notes", ())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanError(f"the saved plan is malformed ({exc!r}); make the plan again") from None
+
+
+def _change_from_json(item: Mapping[str, Any]) -> Change:
+    after = item.get("after")
+    return Change(
+        post_id=item["post_id"],
+        alias=item["alias"],
+        provider=item["provider"],
+        action=Action(item["action"]),
+        reason=item.get("reason", ""),
+        target=None if after is None else Target.from_json(after),
+        before=item.get("before"),
+        fields=tuple(FieldChange(f["path"], f["before"], f["after"]) for f in item["fields"]),
+    )
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    from contentctl.atomicfile import atomic_write
+
+    text = json.dumps(plan_to_json(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot write the plan: {exc.strerror}") from None
+
+
+def read_plan(path: Path) -> Plan:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read the plan: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanError(f"{path}: not a saved plan ({exc})") from None
+    if not isinstance(data, dict):
+        raise PlanError(f"{path}: not a saved plan")
+    return plan_from_json(data)

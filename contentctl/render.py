@@ -1,0 +1,181 @@
+"""A Plan in, text out: the human view (optionally coloured) and the pull-request Markdown.
+
+JSON lives in ``planfile``. All views read the same Plan value; none of them
+decide anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from contentctl.plan import Action, Change, Plan
+from contentctl.rules import text_limit
+
+MARKDOWN_LIMIT = 65_000
+MARKER = "<!-- contentctl-plan -->"
+
+_SYMBOL = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+    Action.BLOCKED: "!",
+    Action.NOOP: " ",
+}
+_COLOUR = {
+    Action.CREATE: "32",
+    Action.UPDATE: "33",
+    Action.REPLACE: "35",
+    Action.DELETE: "31",
+    Action.BLOCKED: "31;1",
+    Action.NOOP: "0",
+}
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """'in 3 days', '2 hours ago': coarse, like a reviewer would say it."""
+    seconds = (moment - now).total_seconds()
+    future = seconds >= 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            span = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {span}" if future else f"{span} ago"
+    return "now"
+
+
+def show_time(moment: datetime, zone: str, now: datetime) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    utc = moment.strftime("%H:%M UTC")
+    return f"{local:%Y-%m-%d %H:%M} {zone} ({utc}), {relative(moment, now)}"
+
+
+def short(value: Any, width: int = 60) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(str(text).split())
+    return f'"{text[: width - 1]}…"' if len(text) > width else f'"{text}"'
+
+
+def _heading(change: Change) -> str:
+    return f"{change.post_id} @ {change.alias} ({change.provider})"
+
+
+def _detail_lines(change: Change, now: datetime) -> list[str]:
+    lines = []
+    if change.reason:
+        lines.append(change.reason)
+    when = change.scheduled_at
+    if when is not None:
+        zone = change.target.timezone if change.target is not None else "UTC"
+        lines.append(f"at {show_time(when, zone, now)}")
+    if change.action is Action.CREATE and change.target is not None:
+        text = change.target.text
+        limit = text_limit(change.provider)
+        count = f"{len(text)}/{limit}" if limit else f"{len(text)}"
+        lines.append(f"text ({count} chars): {short(text)}")
+    for field in change.fields:
+        lines.append(f"~ {field.path}: {short(field.before)} → {short(field.after)}")
+    return lines
+
+
+def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None) -> str:
+    now = now or plan.created_at
+    paint: Callable[[Action, str], str] = (
+        (lambda action, s: f"\x1b[{_COLOUR[action]}m{s}\x1b[0m") if color else (lambda _a, s: s)
+    )
+    out = [plan.summary()]
+    out.extend(plan.notes)
+    shown = [c for c in plan.changes if c.action is not Action.NOOP]
+    unchanged = len(plan.changes) - len(shown)
+    if not shown:
+        out.append("")
+        out.append(f"No changes. {unchanged} posts are up to date.")
+        return "\n".join(out) + "\n"
+    out.append("")
+    for change in _ordered(shown):
+        symbol = _SYMBOL[change.action]
+        out.append(paint(change.action, f"{symbol:>3} {change.action.value:<8} {_heading(change)}"))
+        out.extend(f"      {line}" for line in _detail_lines(change, now))
+    if unchanged:
+        out.append("")
+        out.append(f"{unchanged} posts unchanged.")
+    return "\n".join(out) + "\n"
+
+
+def _ordered(changes: Iterable[Change]) -> list[Change]:
+    rank = {action: i for i, action in enumerate(Action)}
+    return sorted(changes, key=lambda c: (rank[c.action], c.post_id, c.alias))
+
+
+def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MARKDOWN_LIMIT) -> str:
+    """A pull-request comment: counts first, each post folded, always under ``limit`` chars."""
+    now = now or plan.created_at
+    head = [MARKER, "### contentctl plan", "", f"**{plan.summary()}**", ""]
+    head.append("| create | update | replace | delete | blocked | unchanged |")
+    head.append("|---:|---:|---:|---:|---:|---:|")
+    counts = plan.counts
+    head.append(
+        "| {create} | {update} | {replace} | {delete} | {blocked} | {noop} |".format(
+            noop=counts["no-op"], **{k: counts[k] for k in ("create", "update", "replace",
+                                                              "delete", "blocked")}
+        )
+    )
+    head.extend(["", *(f"> {note}" for note in plan.notes)])
+    shown = _ordered(c for c in plan.changes if c.action is not Action.NOOP)
+    tail_reserve = 300
+    body: list[str] = []
+    size = sum(len(line) + 1 for line in head)
+    folded = 0
+    for index, change in enumerate(shown):
+        block = _markdown_block(change, now)
+        if size + len(block) + tail_reserve > limit:
+            folded = len(shown) - index
+            break
+        body.append(block)
+        size += len(block) + 1
+    tail = []
+    if folded:
+        tail.append(
+            f"_{folded} more changes are not shown to stay under GitHub's comment limit; "
+            "the full plan is in the plan.json artifact._"
+        )
+    return "\n".join([*head, *body, *tail]) + "\n"
+
+
+def _markdown_block(change: Change, now: datetime) -> str:
+    symbol = _SYMBOL[change.action]
+    title = f"<code>{symbol}</code> **{change.action.value}** `{change.post_id}` on `{change.alias}` ({change.provider})"
+    lines = ["<details>", f"<summary>{title}</summary>", ""]
+    if change.reason:
+        prefix = "⚠️ " if change.action is Action.BLOCKED else ""
+        lines.append(f"{prefix}{change.reason}")
+        lines.append("")
+    when = change.scheduled_at
+    if when is not None:
+        zone = change.target.timezone if change.target is not None else "UTC"
+        warn = "⚠️ in the past: " if when < now else ""
+        lines.append(f"- {warn}at {show_time(when, zone, now)}")
+    if change.target is not None:
+        text = change.target.text
+        limit = text_limit(change.provider)
+        near = limit is not None and len(text) > 0.9 * limit
+        count = f"{len(text)}/{limit}" if limit else str(len(text))
+        lines.append(f"- {'⚠️ ' if near else ''}text: {count} characters")
+        media = change.target.network.get("media") or []
+        names = [str(m.get("path") or m.get("url") or m.get("id")) for m in media]
+        if names:
+            lines.append(f"- media: {', '.join(names)}")
+        if text and change.action in (Action.CREATE, Action.REPLACE):
+            lines.extend(["", "```text", text[:1500].replace("```", "ʼʼʼ"), "```"])
+    if change.fields:
+        lines.extend(["", "| field | before | after |", "|---|---|---|"])
+        for field in change.fields:
+            before = short(field.before, 80).replace("|", "\\|")
+            after = short(field.after, 80).replace("|", "\\|")
+            lines.append(f"| `{field.path}` | {before} | {after} |")
+    lines.extend(["", "</details>"])
+    return "\n".join(lines)

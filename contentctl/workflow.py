@@ -1,0 +1,112 @@
+"""The pipeline stages run in order for a command: config + options in, a Plan or report out.
+
+Commands in ``cli.py`` call these; nothing here prints. Settling an
+interrupted apply happens here, before any plan, so plan and apply see the
+same, repaired state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contentctl.desired import Target, build_targets
+from contentctl.errors import ManifestError, StalePlanError
+from contentctl.load import LoadResult
+from contentctl.model import Config, Diagnostic, Severity
+from contentctl.plan import Plan, PlanOptions, build_plan, manifests_digest
+from contentctl.state import State, StateStore
+
+
+@dataclass(frozen=True)
+class Checked:
+    result: LoadResult
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+def check(config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None) -> Checked:
+    from contentctl.validate import check_repo
+
+    result, diagnostics = check_repo(config, paths, now=now)
+    return Checked(result, diagnostics)
+
+
+def desired_targets(config: Config, checked: Checked) -> list[Target]:
+    if checked.errors:
+        first = checked.errors[0]
+        more = f" and {len(checked.errors) - 1} more" if len(checked.errors) > 1 else ""
+        raise ManifestError(
+            f"the manifests have errors ({first.render()}{more}); run `contentctl validate`"
+        )
+    return build_targets(config, checked.result.posts)
+
+
+def settle(
+    config: Config,
+    store: StateStore,
+    state: State,
+    *,
+    progress: Callable[[str], None],
+) -> tuple[State, list[str]]:
+    """Finish what an interrupted apply left in the intent journal (needs the lock)."""
+    if not state.intents:
+        return state, []
+    from contentctl.reconcile import settle_pending
+    from contentctl.remote import connect
+
+    holder = {"state": state}
+
+    def write(current: State) -> None:
+        holder["state"] = store.write(current)
+
+    with connect(config, on_event=progress) as client:
+        _, notes = settle_pending(
+            state, client, now=lambda: datetime.now(UTC), after_each=write, progress=progress
+        )
+    return holder["state"], notes
+
+
+def make_plan(
+    config: Config,
+    state: State,
+    options: PlanOptions,
+    *,
+    notes: Sequence[str] = (),
+    paths: Sequence[Path] | None = None,
+) -> tuple[Plan, Checked]:
+    checked = check(config, paths, now=options.now)
+    targets = desired_targets(config, checked)
+    return build_plan(targets, state, options, notes=notes), checked
+
+
+def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
+    """Refuse a plan made against another state or other manifests, naming what changed."""
+    reasons = []
+    if plan.state_lineage != state.lineage:
+        reasons.append(f"the state's lineage is {state.lineage}, the plan's {plan.state_lineage}")
+    elif plan.state_digest != state.content_digest():
+        reasons.append(
+            f"the state changed since the plan was made (serial {plan.state_serial} → "
+            f"{state.serial})"
+        )
+    checked = check(config)
+    targets = desired_targets(config, checked)
+    if manifests_digest(targets) != plan.manifests_digest:
+        planned = {c.key: c.target.content_hash for c in plan.changes if c.target is not None}
+        now_hashes = {t.key: t.content_hash for t in targets}
+        changed = sorted(
+            {k[0] for k in planned.keys() | now_hashes.keys() if planned.get(k) != now_hashes.get(k)}
+        )
+        listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        reasons.append(f"the manifests changed since the plan was made (posts: {listed})")
+    if reasons:
+        raise StalePlanError(
+            "the saved plan is stale: " + "; ".join(reasons),
+            hint="run `contentctl plan --out FILE` again",
+        )
