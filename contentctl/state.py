@@ -1,0 +1,346 @@
+"""The state file: what contentctl has applied, read and written so it is never lost.
+
+``StateStore(path).load()`` returns a ``State`` validated against
+``schemas/state.schema.json`` (a missing file gives a fresh one).
+``write(state)`` returns the state, its serial bumped only when the content
+really changed, written atomically (temp file, fsync, ``os.replace``) with the
+previous version kept as ``<name>.backup``. ``push(file)`` puts a saved state
+back, e.g. the ``<stem>.errored.json`` a failed write leaves behind. Every
+refusal is a ``StateError`` and leaves the file on disk as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from contentctl.atomicfile import atomic_write, remove_stale_temp_files
+from contentctl.errors import StateError
+from contentctl.lock import lock_path_for
+from contentctl.schemas_io import schema
+
+FORMAT_VERSION = 1
+NULLABLE_ENTRY_KEYS = ("remote_id", "scheduled_at", "job_id", "post_link", "last_error")
+PUSH_COMMAND = "contentctl state push"
+
+
+@dataclass
+class State:
+    """A working copy of the state; apply mutates it between batches and writes it."""
+
+    serial: int
+    lineage: str
+    workspace_id: str
+    posts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+    _on_disk: bool = field(default=False, init=False, repr=False, compare=False)
+
+    @property
+    def exists(self) -> bool:
+        """Whether this state was loaded from, or written to, a file."""
+        return self._on_disk
+
+    def to_json(self) -> dict[str, Any]:
+        """A deep copy as a JSON document, keys sorted at every level."""
+        document: dict[str, Any] = _sorted_copy(
+            {
+                "format_version": self.format_version,
+                "serial": self.serial,
+                "lineage": self.lineage,
+                "workspace_id": self.workspace_id,
+                "posts": self.posts,
+                "media": self.media,
+                "intents": self.intents,
+            }
+        )
+        return document
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        """Build from a document (not validated here: ``validate_document`` does that)."""
+        doc = _sorted_copy(data)
+        return cls(
+            serial=doc["serial"],
+            lineage=doc["lineage"],
+            workspace_id=doc["workspace_id"],
+            posts=doc["posts"],
+            media=doc["media"],
+            intents=doc["intents"],
+            format_version=doc["format_version"],
+        )
+
+    def entry(self, post_id: str, alias: str) -> dict[str, Any] | None:
+        return self.posts.get(post_id, {}).get(alias)
+
+    def set_entry(self, post_id: str, alias: str, entry: dict[str, Any]) -> None:
+        """Store a copy of ``entry``; absent nullable fields (remote_id, job_id, …) become None."""
+        stored = copy.deepcopy(entry)
+        for key in NULLABLE_ENTRY_KEYS:
+            stored.setdefault(key, None)
+        self.posts.setdefault(post_id, {})[alias] = stored
+
+    def remove_entry(self, post_id: str, alias: str) -> dict[str, Any] | None:
+        """Drop one post × account (and the post once it has none); return what was there."""
+        accounts = self.posts.get(post_id)
+        if accounts is None:
+            return None
+        removed = accounts.pop(alias, None)
+        if not accounts:
+            del self.posts[post_id]
+        return removed
+
+    def iter_entries(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every (post id, alias, entry), sorted so output built from it is stable."""
+        for post_id in sorted(self.posts):
+            accounts = self.posts[post_id]
+            for alias in sorted(accounts):
+                yield post_id, alias, accounts[alias]
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+    def content_digest(self) -> str:
+        """sha256 of the canonical document without ``serial``: equal digests, same content."""
+        return _digest(self.to_json())
+
+
+def new_state(workspace_id: str) -> State:
+    return State(serial=0, lineage=str(uuid.uuid4()), workspace_id=workspace_id)
+
+
+def validate_document(data: Any, *, source: str) -> None:
+    """Raise StateError unless ``data`` is a state document this version can read."""
+    if not isinstance(data, dict):
+        raise StateError(f"{source} is not a state file: expected a JSON object at the top")
+    version = data.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise StateError(
+            f"{source} was written by a newer contentctl (state format {version}; this one "
+            f"reads format {FORMAT_VERSION}); upgrade contentctl"
+        )
+    error = next(iter(_validator().iter_errors(data)), None)
+    if error is not None:
+        message = error.message if len(error.message) <= 160 else error.message[:157] + "…"
+        raise StateError(
+            f"{source} is not a valid state file: at {_json_path(error.instance_path)}: {message}"
+        )
+
+
+class _Disk(NamedTuple):
+    raw: bytes
+    lineage: str
+    serial: int
+    digest: str
+
+
+class StateStore:
+    """Reads and writes one state file; the caller holds the lock (``contentctl.lock``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".backup")
+
+    @property
+    def errored_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".errored.json")
+
+    @property
+    def lock_path(self) -> Path:
+        return lock_path_for(self.path)
+
+    def load(self) -> State:
+        """The state on disk, or a fresh one (``exists`` False) when there is no file yet."""
+        found = self._read(self.path)
+        if found is None:
+            return new_state("")
+        state = State.from_json(found[1])
+        state._on_disk = True
+        return state
+
+    def write(self, state: State) -> State:
+        """Write ``state`` if it changed; refuse to overwrite a file someone else wrote."""
+        disk = self._snapshot()
+        if disk is not None:
+            if disk.lineage != state.lineage:
+                raise StateError(
+                    f"refusing to overwrite {self.path}: it belongs to lineage {disk.lineage}, "
+                    f"not {state.lineage} (another state, or one re-created since); "
+                    "nothing was written"
+                )
+            if disk.serial > state.serial:
+                raise StateError(
+                    f"refusing to overwrite {self.path}: it is at serial {disk.serial} but this "
+                    f"run started from serial {state.serial}, so another run wrote it since; "
+                    "nothing was written, run the command again"
+                )
+        return self._write(state, disk)
+
+    def push(self, source: Path, *, force: bool = False) -> State:
+        """Replace the state with the one in ``source``; a foreign or older one needs ``force``."""
+        source = Path(source)
+        if source.resolve() == self.path.resolve():
+            raise StateError(f"{source} is the state file itself; push another file onto it")
+        found = self._read(source)
+        if found is None:
+            raise StateError(f"cannot push {source}: there is no such file")
+        pushed = State.from_json(found[1])
+        disk = self._snapshot()
+        if disk is not None:
+            if not force and pushed.lineage != disk.lineage:
+                raise StateError(
+                    f"refusing to push {source}: its lineage {pushed.lineage} is not the "
+                    f"state's ({disk.lineage}); use --force to replace the state with it"
+                )
+            if not force and pushed.serial < disk.serial:
+                raise StateError(
+                    f"refusing to push {source}: its serial {pushed.serial} is older than the "
+                    f"state's ({disk.serial}); use --force to replace the state with it"
+                )
+            pushed.serial = max(pushed.serial, disk.serial)
+        return self._write(pushed, disk)
+
+    def _write(self, state: State, disk: _Disk | None) -> State:
+        if disk is not None and disk.digest == state.content_digest():
+            state._on_disk = True
+            return state
+        document = state.to_json()
+        document["serial"] = state.serial + 1
+        validate_document(document, source="the state to write")
+        try:
+            text = json.dumps(
+                document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+            )
+        except ValueError as exc:
+            raise StateError(f"the state to write holds a value JSON cannot: {exc}") from exc
+        data = (text + "\n").encode("utf-8")
+        try:
+            if disk is not None:
+                atomic_write(self.backup_path, disk.raw)
+            atomic_write(self.path, data, kill_point="state-write-mid")
+        except OSError as exc:
+            raise self._save_errored(data, exc) from exc
+        state.serial = document["serial"]
+        state._on_disk = True
+        remove_stale_temp_files((self.path, self.backup_path, self.errored_path))
+        return state
+
+    def _save_errored(self, data: bytes, exc: OSError) -> StateError:
+        reason = exc.strerror or str(exc)
+        candidates = (self.errored_path, Path(tempfile.gettempdir()) / self.errored_path.name)
+        for candidate in candidates:
+            try:
+                atomic_write(candidate, data)
+            except OSError:
+                continue
+            return StateError(
+                f"could not write the state file {self.path} ({reason}); it was left as it was. "
+                f"The new state was saved as {candidate}: push it back with "
+                f"`{PUSH_COMMAND} {candidate}` once the problem is fixed"
+            )
+        return StateError(
+            f"could not write the state file {self.path} ({reason}); it was left as it was, "
+            "and the new state could not be saved beside it or in the temp folder either"
+        )
+
+    def _snapshot(self) -> _Disk | None:
+        found = self._read(self.path)
+        if found is None:
+            return None
+        raw, document = found
+        return _Disk(raw, document["lineage"], document["serial"], _digest(document))
+
+    def _read(self, path: Path) -> tuple[bytes, dict[str, Any]] | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"cannot read the state file {path}: {exc.strerror or exc}") from exc
+        return raw, self._parse(path, raw)
+
+    def _parse(self, path: Path, raw: bytes) -> dict[str, Any]:
+        note = "; it was left as it is"
+        if path == self.path and self.backup_path.exists():
+            note += f"; the previous version is in {self.backup_path}"
+        try:
+            data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+        except UnicodeDecodeError:
+            raise StateError(f"state file {path} is not JSON text (not UTF-8){note}") from None
+        except json.JSONDecodeError as exc:
+            if not raw.strip():
+                what = "is empty"
+            elif exc.pos >= len(exc.doc.rstrip()):
+                what = "is truncated"
+            else:
+                what = "is not valid JSON"
+            where = f"line {exc.lineno} column {exc.colno}"
+            raise StateError(f"state file {path} {what} ({exc.msg} at {where}){note}") from None
+        except (ValueError, RecursionError) as exc:
+            raise StateError(f"state file {path} is not valid JSON ({exc}){note}") from None
+        try:
+            validate_document(data, source=f"state file {path}")
+        except StateError as exc:
+            raise StateError(exc.message + note) from None
+        document: dict[str, Any] = data
+        return document
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(schema("state"))
+
+
+def _sorted_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted_copy(value[key]) for key in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_sorted_copy(item) for item in value]
+    return value
+
+
+def _digest(document: dict[str, Any]) -> str:
+    without_serial = {key: value for key, value in document.items() if key != "serial"}
+    canonical = json.dumps(
+        without_serial, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _json_path(parts: Sequence[str | int]) -> str:
+    path = "$"
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.isidentifier():
+            path += f".{part}"
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path
