@@ -73,7 +73,10 @@ class PublerClient:
             raise PublerAuthError(
                 "the Publer API key contains characters a key cannot have", hint=AUTH_HINT
             )
-        url = httpx.URL(base_url.rstrip("/"))
+        try:
+            url = httpx.URL(base_url.strip().rstrip("/"))
+        except httpx.InvalidURL:
+            url = httpx.URL()
         if url.scheme not in ("http", "https") or not url.host:
             raise ConfigError(
                 f"the Publer endpoint {base_url!r} is not an http(s) URL",

@@ -36,7 +36,8 @@ class RateBudget:
         self._limit = limit
         self._window = window
         self._reserve = reserve
-        self.max_wait = max_wait
+        # Never cap a pause below what the local window itself needs.
+        self.max_wait = max(max_wait, window + margin)
         # Our send time and the server's arrival time differ, and Reset is whole seconds.
         self._margin = margin
         self._sent: deque[float] = deque()

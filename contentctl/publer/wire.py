@@ -30,6 +30,9 @@ AUTH_HINT = (
     "and media scopes) and the workspace id (PUBLER_WORKSPACE_ID or `workspace` in "
     "contentctl.yaml)"
 )
+ENDPOINT_HINT = (
+    "check the network and the endpoint (CONTENTCTL_ENDPOINT or `endpoint` in contentctl.yaml)"
+)
 UNKNOWN_HINT = (
     "Publer may have acted on it: the next apply reconciles against GET /posts before "
     "submitting again, so do not resubmit by hand"
@@ -117,7 +120,10 @@ class Wire:
                     if isinstance(exc, httpx.TimeoutException)
                     else PublerServerError
                 )
-                raise error(f"{label} failed after {retries + 1} attempts: {reason}") from None
+                hint = ENDPOINT_HINT if isinstance(exc, _NOT_SENT) else None
+                raise error(
+                    f"{label} failed after {retries + 1} attempts: {reason}", hint=hint
+                ) from None
 
             self._budget.observe(response.headers)
             status = response.status_code
@@ -205,7 +211,7 @@ class Wire:
             return PublerServerError(
                 f"{label}: Publer answered {status} (redirect to {where})",
                 status=status,
-                hint="check CONTENTCTL_ENDPOINT or `endpoint` in contentctl.yaml",
+                hint=ENDPOINT_HINT,
             )
         hint = "files over 200 MB must be added with media_from_url" if status == 413 else None
         return PublerRequestError(

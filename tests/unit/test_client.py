@@ -353,8 +353,9 @@ def test_job_status_uses_workspace_and_normalises() -> None:
 
 
 def test_bad_endpoint_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="not an http"):
-        PublerClient("ftp://example.test", KEY, WS)
+    for endpoint in ("ftp://example.test", "sandbox", "http://[::1", ""):
+        with pytest.raises(ConfigError, match="not an http"):
+            PublerClient(endpoint, KEY, WS)
 
 
 def test_repr_and_context_manager() -> None:

@@ -240,3 +240,13 @@ def test_polls_count_against_the_budget() -> None:
         assert client.request_count == 8
         assert client.rate_limit_waits == 1
     assert server.rejected == 0
+
+
+def test_a_window_longer_than_the_wait_cap_is_still_respected() -> None:
+    clock = Clock()
+    server = LimitedServer(clock, limit=2, window=300.0)
+    with make(server, clock, rate_limit=2, rate_window=300.0) as client:
+        for _ in range(5):
+            client.accounts()
+    assert server.rejected == 0
+    assert clock.sleeps and min(clock.sleeps) > 130

@@ -146,8 +146,9 @@ def test_timeouts_after_retries_are_timeout_errors() -> None:
 
 def test_connect_errors_after_retries_are_server_errors() -> None:
     script = Script(*[httpx.ConnectError("refused")] * 5)
-    with make(script) as client, pytest.raises(PublerServerError, match="refused"):
+    with make(script) as client, pytest.raises(PublerServerError, match="refused") as info:
         client.me()
+    assert info.value.hint is not None and "CONTENTCTL_ENDPOINT" in info.value.hint
 
 
 @pytest.mark.parametrize(
