@@ -2,7 +2,7 @@
 
 ``atomic_write(target, data)`` writes ``data`` to a temp file beside ``target``,
 fsyncs it, ``os.replace``s it over ``target`` and fsyncs the folder; it returns
-nothing and raises ``OSError`` with ``target`` untouched. ``remove_stale_temp_files``
+the new file's stat and raises ``OSError`` with ``target`` untouched. ``remove_stale_temp_files``
 clears the temp files a killed writer left behind.
 """
 
@@ -23,8 +23,11 @@ def _temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 
-def atomic_write(target: Path, data: bytes, *, kill_point: str | None = None) -> None:
-    """Replace ``target`` with ``data`` so a reader sees the old bytes or the new, never a mix."""
+def atomic_write(target: Path, data: bytes, *, kill_point: str | None = None) -> os.stat_result:
+    """Replace ``target`` with ``data`` so a reader sees the old bytes or the new, never a mix.
+
+    Returns the written file's ``fstat``, taken before the rename so it is ours for sure.
+    """
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -42,6 +45,7 @@ def atomic_write(target: Path, data: bytes, *, kill_point: str | None = None) ->
                 _test_kill_point(kill_point)
             _write_all(fd, data[half:])
             os.fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
         os.replace(temp, target)
@@ -49,6 +53,7 @@ def atomic_write(target: Path, data: bytes, *, kill_point: str | None = None) ->
         temp.unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
+    return written
 
 
 def _write_all(fd: int, data: bytes) -> None:

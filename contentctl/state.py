@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
@@ -24,8 +25,20 @@ from typing import Any, NamedTuple
 
 from contentctl.atomicfile import atomic_write, remove_stale_temp_files
 from contentctl.errors import StateError
-from contentctl.lock import lock_path_for
+from contentctl.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
 from contentctl.schemas_io import schema
+
+__all__ = [
+    "FORMAT_VERSION",
+    "LockInfo",
+    "State",
+    "StateLock",
+    "StateStore",
+    "break_lock",
+    "new_state",
+    "read_lock",
+    "validate_document",
+]
 
 FORMAT_VERSION = 1
 NULLABLE_ENTRY_KEYS = ("remote_id", "scheduled_at", "job_id", "post_link", "last_error")
@@ -68,7 +81,10 @@ class State:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
         """Build from a document (not validated here: ``validate_document`` does that)."""
-        doc = _sorted_copy(data)
+        return cls._adopt(_sorted_copy(data))
+
+    @classmethod
+    def _adopt(cls, doc: dict[str, Any]) -> State:
         return cls(
             serial=doc["serial"],
             lineage=doc["lineage"],
@@ -141,6 +157,11 @@ class _Disk(NamedTuple):
     lineage: str
     serial: int
     digest: str
+    key: tuple[int, ...]
+
+
+def _stat_key(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 class StateStore:
@@ -148,6 +169,8 @@ class StateStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # What this store last wrote, so the next write needn't re-read and re-parse it.
+        self._known: _Disk | None = None
 
     @property
     def exists(self) -> bool:
@@ -170,7 +193,7 @@ class StateStore:
         found = self._read(self.path)
         if found is None:
             return new_state("")
-        state = State.from_json(found[1])
+        state = State._adopt(found[1])
         state._on_disk = True
         return state
 
@@ -200,7 +223,7 @@ class StateStore:
         found = self._read(source)
         if found is None:
             raise StateError(f"cannot push {source}: there is no such file")
-        pushed = State.from_json(found[1])
+        pushed = State._adopt(found[1])
         disk = self._snapshot()
         if disk is not None:
             if not force and pushed.lineage != disk.lineage:
@@ -213,14 +236,19 @@ class StateStore:
                     f"refusing to push {source}: its serial {pushed.serial} is older than the "
                     f"state's ({disk.serial}); use --force to replace the state with it"
                 )
+            if disk.digest == pushed.content_digest():
+                pushed.serial = disk.serial  # nothing to push: report the state as it stands
+                pushed._on_disk = True
+                return pushed
             pushed.serial = max(pushed.serial, disk.serial)
         return self._write(pushed, disk)
 
     def _write(self, state: State, disk: _Disk | None) -> State:
-        if disk is not None and disk.digest == state.content_digest():
+        document = state.to_json()
+        digest = _digest(document)
+        if disk is not None and disk.digest == digest:
             state._on_disk = True
             return state
-        document = state.to_json()
         document["serial"] = state.serial + 1
         validate_document(document, source="the state to write")
         try:
@@ -233,10 +261,11 @@ class StateStore:
         try:
             if disk is not None:
                 atomic_write(self.backup_path, disk.raw)
-            atomic_write(self.path, data, kill_point="state-write-mid")
+            written = atomic_write(self.path, data, kill_point="state-write-mid")
         except OSError as exc:
             raise self._save_errored(data, exc) from exc
         state.serial = document["serial"]
+        self._known = _Disk(data, state.lineage, state.serial, digest, _stat_key(written))
         state._on_disk = True
         remove_stale_temp_files((self.path, self.backup_path, self.errored_path))
         return state
@@ -260,20 +289,30 @@ class StateStore:
         )
 
     def _snapshot(self) -> _Disk | None:
+        try:
+            key = _stat_key(self.path.stat())
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"cannot read the state file {self.path}: {exc.strerror}") from exc
+        if self._known is not None and self._known.key == key:
+            return self._known
         found = self._read(self.path)
         if found is None:
             return None
-        raw, document = found
-        return _Disk(raw, document["lineage"], document["serial"], _digest(document))
+        (raw, key), document = found
+        return _Disk(raw, document["lineage"], document["serial"], _digest(document), key)
 
-    def _read(self, path: Path) -> tuple[bytes, dict[str, Any]] | None:
+    def _read(self, path: Path) -> tuple[tuple[bytes, tuple[int, ...]], dict[str, Any]] | None:
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:
+                key = _stat_key(os.fstat(handle.fileno()))
+                raw = handle.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StateError(f"cannot read the state file {path}: {exc.strerror or exc}") from exc
-        return raw, self._parse(path, raw)
+        return (raw, key), self._parse(path, raw)
 
     def _parse(self, path: Path, raw: bytes) -> dict[str, Any]:
         note = "; it was left as it is"

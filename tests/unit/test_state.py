@@ -253,6 +253,29 @@ def test_a_file_written_by_another_run_is_not_overwritten(store: StateStore, sav
     assert store.path.read_bytes() == after_them
 
 
+def test_a_write_by_another_process_is_seen_after_our_own_write(
+    store: StateStore, saved: State
+) -> None:
+    other = StateStore(store.path)  # another process, in effect
+    theirs = other.load()
+    theirs.set_entry("theirs", "fb", entry())
+    other.write(theirs)
+    saved.set_entry("ours", "fb", entry())
+    with pytest.raises(StateError, match="another run wrote it"):
+        store.write(saved)
+
+    mine = store.load()
+    mine.set_entry("ours", "fb", entry())
+    store.write(mine)  # serial 3, remembered by this store
+    text = store.path.read_text("utf-8").replace('"scheduled"', '"published"', 1)
+    stamp = store.path.stat().st_mtime_ns
+    store.path.write_text(text, "utf-8")  # a hand edit in place: same file, same size
+    os.utime(store.path, ns=(stamp + 10**9, stamp + 10**9))
+    mine.set_entry("ours", "x", entry(provider="twitter"))
+    store.write(mine)
+    assert store.backup_path.read_text("utf-8") == text  # the edit was read, and kept
+
+
 def _fail_replace_into(monkeypatch: pytest.MonkeyPatch, *targets: Path) -> None:
     real_replace = os.replace
 
@@ -369,6 +392,16 @@ def test_push_validates_the_pushed_file(store: StateStore, saved: State, tmp_pat
     assert store.path.read_bytes() == before
 
 
+def test_push_of_the_same_content_changes_nothing(
+    store: StateStore, saved: State, tmp_path: Path
+) -> None:
+    copy_ = tmp_path / "copy.json"
+    copy_.write_text(store.path.read_text("utf-8").replace('"serial": 1', '"serial": 5'))
+    before = store.path.read_bytes()
+    assert store.push(copy_).serial == 1
+    assert store.path.read_bytes() == before
+
+
 def test_push_onto_no_state_creates_it(store: StateStore, tmp_path: Path) -> None:
     source = StateStore(tmp_path / "from-ci.json")
     state = new_state("w")
@@ -429,3 +462,51 @@ def test_kill_point_counts_arrivals(store: StateStore, saved: State) -> None:
     result = _run_writer(store.path, "some-other-point")
     assert result.returncode == 0, result.stderr
     assert store.load().entry("launch", "fb")["status"] == "failed"  # type: ignore[index]
+
+
+def intent(**extra: Any) -> dict[str, Any]:
+    item = {
+        "post_id": "launch",
+        "alias": "fb",
+        "account_id": "65f0aa",
+        "provider": "facebook",
+        "index": 0,
+        "fingerprint": HASH,
+        "scheduled_at": "2027-01-05T08:00:00Z",
+        "content_hash": HASH,
+        "spec": {"anything": ["goes", 1, None]},
+        **extra,
+    }
+    return {
+        "created_at": "2026-12-01T10:00:00Z",
+        "endpoint": "schedule",
+        "bulk_state": "scheduled",
+        "job_id": None,
+        "items": [item],
+    }
+
+
+def test_intent_journal_and_media_round_trip(store: StateStore, saved: State) -> None:
+    saved.intents["batch-1"] = intent()
+    saved.media[HASH] = {
+        "media_id": "m1",
+        "path": "media/a.png",
+        "type": "photo",
+        "uploaded_at": "2026-12-01T10:00:00Z",
+    }
+    store.write(saved)
+    loaded = store.load()
+    assert loaded.intents == {"batch-1": intent()}
+    assert loaded.media[HASH]["media_id"] == "m1"
+
+    loaded.intents["batch-1"]["job_id"] = "job-9"
+    assert store.write(loaded).serial == 3
+    del loaded.intents["batch-1"]
+    assert store.write(loaded).serial == 4
+    assert store.load().intents == {}
+
+
+def test_intent_item_with_unknown_field_is_refused(store: StateStore, saved: State) -> None:
+    saved.intents["batch-1"] = intent(surprise=True)
+    with pytest.raises(StateError, match=r"\$\.intents\[\"batch-1\"\]\.items\[0\]"):
+        store.write(saved)
