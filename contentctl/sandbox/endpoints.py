@@ -1,0 +1,294 @@
+"""The Publer endpoints: a checked ``Request`` and a ``Context`` in, a ``Response`` out.
+
+Users, workspaces, accounts, bulk creates, job status and the posts list,
+update and delete. Creates do their work when the bulk is accepted (so a
+connection cut after the commit leaves real posts behind, as on Publer); the
+job only reports what happened (publer-api.md sections 2, 3 and 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from contentctl.sandbox.faults import (
+    FailuresShape,
+    Faults,
+    JobCreateShape,
+    JobStatusShape,
+    Variants,
+)
+from contentctl.sandbox.networks import EDITABLE_WHEN_PUBLISHED, check_text
+from contentctl.sandbox.rules import (
+    Planned,
+    RequestRejected,
+    check_bulk_shape,
+    format_time,
+    parse_time,
+    plan_bulk,
+)
+from contentctl.sandbox.store import STATE_FILTERS, PostQuery, Store
+from contentctl.sandbox.wsgi import Request, Response, errors
+
+PAGE_SIZE = 20
+PLAN = {"rate": "business", "locked": False}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every endpoint needs besides the request."""
+
+    store: Store
+    now: datetime
+    user: dict[str, Any]
+    workspace_id: str
+    variants: Variants
+    faults: Faults
+    take_drop: Any  # Callable[[], bool]: this committed create loses its answer
+
+
+def new_id(now: datetime) -> str:
+    """A 24-hex id shaped like Publer's Mongo ids (time first, so ids sort by age)."""
+    return f"{int(now.timestamp()) & 0xFFFFFFFF:08x}{secrets.token_hex(8)}"
+
+
+def post_link(network: str, post_id: str) -> str:
+    return f"https://{network}.example/p/{post_id}"
+
+
+def publish_due(store: Store, now: datetime) -> None:
+    """Posts whose time has come are published: the lazy clock of the sandbox."""
+    for post in store.due_posts(now):
+        post.update(state="published", updated_at=format_time(now))
+        post["post_link"] = post_link(post["network"], post["id"])
+        store.save_post(post)
+
+
+# -- users, workspaces, accounts ---------------------------------------------
+
+
+def users_me(_: Request, ctx: Context) -> Response:
+    return Response(200, ctx.user)
+
+
+def workspaces(_: Request, ctx: Context) -> Response:
+    body = [
+        {**ws, "owner": ctx.user, "members": [ctx.user], "role": "owner"}
+        for ws in ctx.store.workspaces(ctx.user["id"])
+    ]
+    return Response(200, body)
+
+
+def accounts(_: Request, ctx: Context) -> Response:
+    return Response(200, ctx.store.accounts(ctx.workspace_id))
+
+
+# -- creating posts and jobs ---------------------------------------------------
+
+
+def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
+    bulk = check_bulk_shape(req.json(), publish_now=publish_now)
+    job_id = new_id(ctx.now)
+    if ctx.faults.fail_jobs:
+        payload: Any = {"failures": {}, "errors": ["The job failed; no post was created"]}
+    else:
+        ws = ctx.workspace_id
+        outcome = plan_bulk(
+            bulk,
+            publish_now=publish_now,
+            accounts={a["id"]: a for a in ctx.store.accounts(ws)},
+            now=ctx.now,
+            taken=ctx.store.taken,
+            media=lambda media_id: ctx.store.media_item(media_id, ws),
+        )
+        for planned in outcome.planned:
+            ctx.store.add_post(ws, build_post(planned, ctx, job_id))
+        failures = [f.as_json() for f in outcome.failures]
+        if ctx.variants.failures is FailuresShape.BY_INDEX:
+            by_index: dict[str, list[dict[str, Any]]] = {}
+            for failure, entry in zip(outcome.failures, failures, strict=True):
+                by_index.setdefault(str(failure.post_index), []).append(entry)
+            payload = {"failures": by_index}
+        else:
+            payload = {"failures": failures}
+    return add_job(ctx, job_id, payload, drop=ctx.take_drop())
+
+
+def add_job(ctx: Context, job_id: str, payload: Any, *, drop: bool = False) -> Response:
+    """Record a job and answer its creation in the configured shape."""
+    ctx.store.add_job(
+        job_id,
+        ctx.workspace_id,
+        payload,
+        working_polls=ctx.variants.working_polls + ctx.faults.stuck_polls,
+        failed=ctx.faults.fail_jobs,
+    )
+    body: dict[str, Any] = {"job_id": job_id}
+    if ctx.variants.job_create is JobCreateShape.WRAPPED:
+        body = {"success": True, "data": body}
+    return Response(ctx.variants.create_status, body, drop=drop)
+
+
+def job_status(_: Request, ctx: Context, job_id: str) -> Response:
+    found = ctx.store.poll_job(job_id, ctx.workspace_id)
+    if found is None:
+        return errors(404, "Job not found")
+    status, payload = found
+    word = ctx.variants.complete_word if status == "complete" else status
+    inner = {"status": word, "payload": {} if payload is None else payload, "plan": PLAN}
+    if ctx.variants.job_status is JobStatusShape.WRAPPED:
+        return Response(200, {"success": True, "data": {"status": word, "result": inner}})
+    return Response(200, inner)
+
+
+def build_post(planned: Planned, ctx: Context, job_id: str) -> dict[str, Any]:
+    """The post object Publer would list for one planned (post × account) pair."""
+    content = dict(planned.content)
+    account = planned.account
+    network = str(account["provider"]) if account else "default"
+    post_id = new_id(ctx.now)
+    link = content.get("link") if isinstance(content.get("link"), dict) else None
+    media = [_media_ref(item, ctx) for item in content.get("media") or []]
+    stamp = format_time(ctx.now)
+    post: dict[str, Any] = {
+        "id": post_id,
+        "text": content.get("text") or "",
+        "title": content.get("title"),
+        "url": content.get("url") or (link or {}).get("url"),
+        "state": planned.state,
+        "type": content.get("type") or "status",
+        "details": content.get("details"),
+        "account_id": account["id"] if account else None,
+        "network": network,
+        "account": _account_ref(account),
+        "user": {k: ctx.user.get(k) for k in ("id", "name", "picture")},
+        "scheduled_at": format_time(planned.scheduled_at) if planned.scheduled_at else None,
+        "post_link": post_link(network, post_id) if planned.state == "published" else None,
+        "has_media": bool(media),
+        "media": media,
+        "link": link,
+        "labels": [_label(name) for name in planned.labels],
+        **planned.options,
+        "job_id": job_id,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    for key, value in content.items():
+        post.setdefault(key, value)  # keep network-specific fields (sublinks, options, ...)
+    return post
+
+
+def _account_ref(account: Any) -> dict[str, Any] | None:
+    if not account:
+        return None
+    return {k: account.get(k) for k in ("id", "type", "name", "picture")}
+
+
+def _media_ref(item: Any, ctx: Context) -> dict[str, Any]:
+    known = ctx.store.media_item(str(item.get("id")), ctx.workspace_id) or {}
+    return {
+        "id": item.get("id"),
+        "type": item.get("type") or known.get("type"),
+        "path": item.get("path") or known.get("path"),
+        "thumbnail": item.get("thumbnail") or known.get("thumbnail"),
+        "alt_text": item.get("alt_text"),
+        "caption": item.get("caption"),
+    }
+
+
+def _label(name: str) -> dict[str, str]:
+    return {"id": hashlib.sha1(name.encode()).hexdigest()[:24], "name": name, "color": "#6b7280"}
+
+
+# -- reading, updating, deleting posts -------------------------------------------
+
+
+def list_posts(req: Request, ctx: Context) -> Response:
+    states = tuple(req.values("state"))
+    for state in states:
+        if state not in STATE_FILTERS:
+            raise RequestRejected(400, f"Unknown state {state}")
+    since_raw, until_raw = req.value("from"), req.value("to")
+    if (since_raw is None) != (until_raw is None):
+        raise RequestRejected(400, "from and to must be given together")
+    since = _bound(since_raw, end=False) if since_raw is not None else None
+    until = _bound(until_raw, end=True) if until_raw is not None else None
+    try:
+        page = int(req.value("page") or 0)
+    except ValueError:
+        raise RequestRejected(400, "page must be a whole number") from None
+    if page < 0:
+        raise RequestRejected(400, "page must not be negative")
+    query = PostQuery(
+        workspace_id=ctx.workspace_id,
+        states=states,
+        account_ids=tuple(req.values("account_ids")),
+        since=since,
+        until=until,
+        query=req.value("query") or None,
+        post_type=req.value("postType") or None,
+    )
+    posts, total = ctx.store.find_posts(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    return Response(
+        200,
+        {"posts": posts, "total": total, "page": page, "per_page": PAGE_SIZE,
+         "total_pages": math.ceil(total / PAGE_SIZE)},
+    )  # fmt: skip
+
+
+def _bound(raw: str, *, end: bool) -> datetime:
+    """``from``/``to`` as an instant; a bare date covers its whole (UTC) day."""
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        parsed = parse_time(raw)
+        if parsed is None:
+            raise RequestRejected(400, f"Invalid date {raw}") from None
+        return parsed
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+
+
+def update_post(req: Request, ctx: Context, post_id: str) -> Response:
+    post = ctx.store.post(post_id, ctx.workspace_id)
+    if post is None:
+        return errors(404, "Post not found")
+    body = req.json()
+    changes = body.get("post") if isinstance(body, dict) else None
+    if not isinstance(changes, dict) or not ({"text", "title"} & set(changes)):
+        raise RequestRejected(400, "param is missing or the value is empty: post")
+    wanted = {k: changes[k] for k in ("text", "title") if k in changes}
+    for key, value in wanted.items():
+        if value is not None and not isinstance(value, str):
+            return errors(422, f"{key} must be a string")
+    network = str(post["network"])
+    if post["state"] == "published":
+        allowed = EDITABLE_WHEN_PUBLISHED.get(network, frozenset())
+        for key, value in wanted.items():
+            if value != post.get(key) and key not in allowed:
+                return errors(422, f"The {key} of a published {network} post cannot be edited")
+    problem = check_text(network, wanted.get("text", post.get("text")) or "",
+                         wanted.get("title", post.get("title")))  # fmt: skip
+    if problem:
+        return errors(422, problem)
+    post.update(wanted, updated_at=format_time(ctx.now))
+    ctx.store.save_post(post)
+    return Response(200, post)
+
+
+def delete_posts(req: Request, ctx: Context) -> Response:
+    ids = req.values("post_ids")
+    if not ids:
+        raise RequestRejected(400, "param is missing or the value is empty: post_ids")
+    deleted: list[str] = []
+    for post_id in dict.fromkeys(ids):
+        post = ctx.store.post(post_id, ctx.workspace_id)
+        # Queued (auto-scheduled) posts cannot be deleted; Publer just leaves them out.
+        if post is None or post.get("auto"):
+            continue
+        if ctx.store.delete_post(post_id):
+            deleted.append(post_id)
+    return Response(200, {"deleted_ids": deleted})

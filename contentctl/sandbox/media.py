@@ -1,0 +1,143 @@
+"""Media endpoints (publer-api.md section 5): uploads and URLs in, media objects out.
+
+``POST /media`` reads a multipart upload and answers synchronously;
+``POST /media/from-url`` answers with a job whose payload lists the media.
+Nothing is fetched from the URLs: the sandbox only makes up the object.
+Image sizes are read from PNG, GIF and JPEG headers so uploads look real.
+"""
+
+from __future__ import annotations
+
+import struct
+from email.parser import BytesParser
+from email.policy import HTTP
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from contentctl.sandbox.endpoints import Context, add_job, new_id
+from contentctl.sandbox.rules import RequestRejected, format_time
+from contentctl.sandbox.wsgi import Request, Response, errors
+
+KINDS: dict[str, str] = {
+    **dict.fromkeys(("jpg", "jpeg", "png", "webp", "heic"), "photo"),
+    "gif": "gif",
+    **dict.fromkeys(("mp4", "mov", "avi", "webm", "m4v"), "video"),
+    **dict.fromkeys(("pdf", "doc", "docx", "ppt", "pptx"), "document"),
+}
+CDN = "https://cdn.sandbox.invalid/uploads"
+PAGE_SIZE = 20
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
+
+
+def media_object(
+    ctx: Context, name: str, kind: str, *, direct: bool, in_library: bool, size: tuple[Any, Any]
+) -> dict[str, Any]:
+    media_id = new_id(ctx.now)
+    suffix = PurePosixPath(name).suffix or ".bin"
+    path = f"{CDN}/{'' if direct else 'tmp/'}{media_id}{suffix}"
+    stamp = format_time(ctx.now)
+    return {
+        "id": media_id, "path": path, "thumbnail": path, "validity": {},
+        "width": size[0], "height": size[1], "source": None, "type": kind, "name": name,
+        "caption": None, "in_library": in_library, "favorite": False,
+        "thumbnails": [{"id": media_id, "small": path, "real": path}],
+        "created_at": stamp, "updated_at": stamp,
+    }  # fmt: skip
+
+
+def upload(req: Request, ctx: Context) -> Response:
+    if not req.content_type.startswith("multipart/form-data"):
+        raise RequestRejected(400, "Expected multipart/form-data with a file field")
+    head = f"Content-Type: {req.content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + req.body)
+    fields: dict[str, Any] = {}
+    filename = ""
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        data = part.get_payload(decode=True)
+        if name == "file" and isinstance(data, bytes):
+            filename = part.get_filename() or "upload"
+            fields["file"] = data
+        elif isinstance(data, bytes):
+            fields[name] = data.decode("utf-8", "replace")
+    if "file" not in fields:
+        raise RequestRejected(400, "param is missing or the value is empty: file")
+    ext = PurePosixPath(filename).suffix.lower().lstrip(".")
+    kind = KINDS.get(ext)
+    if kind is None:
+        return errors(422, f"Unsupported file type: {filename}")
+    media = media_object(
+        ctx, filename, kind, direct=_truthy(fields.get("direct_upload")),
+        in_library=_truthy(fields.get("in_library")), size=image_size(fields["file"]),
+    )  # fmt: skip
+    ctx.store.add_media(ctx.workspace_id, media)
+    return Response(200, media)
+
+
+def from_url(req: Request, ctx: Context) -> Response:
+    body = req.json()
+    items = body.get("media") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items:
+        raise RequestRejected(400, "param is missing or the value is empty: media")
+    for index, item in enumerate(items):
+        url = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise RequestRejected(400, f"media[{index}].url must be an http(s) URL")
+    direct = _truthy(body.get("direct_upload", body.get("directUpload")))
+    in_library = _truthy(body.get("in_library", body.get("inLibrary")))
+    created: list[dict[str, Any]] = []
+    if not ctx.faults.fail_jobs:
+        for item in items:
+            name = item.get("name") or PurePosixPath(urlsplit(item["url"]).path).name or "file"
+            kind = KINDS.get(PurePosixPath(name).suffix.lower().lstrip("."), "photo")
+            media = media_object(ctx, name, kind, direct=direct, in_library=in_library,
+                                 size=(None, None))  # fmt: skip
+            media.update(caption=item.get("caption"), source=item.get("source"))
+            ctx.store.add_media(ctx.workspace_id, media)
+            created.append(media)
+    return add_job(ctx, new_id(ctx.now), created)
+
+
+def list_media(req: Request, ctx: Context) -> Response:
+    found = ctx.store.media(ctx.workspace_id)
+    ids = req.values("ids")
+    if ids:
+        found = [m for m in found if m["id"] in ids]
+        return Response(200, {"media": found, "total": len(found)})
+    types = req.values("types")
+    if types:
+        found = [m for m in found if m["type"] in types]
+    search = (req.value("search") or "").lower()
+    if search:
+        found = [m for m in found if search in str(m.get("name") or "").lower()]
+    try:
+        page = max(0, int(req.value("page") or 0))
+    except ValueError:
+        raise RequestRejected(400, "page must be a whole number") from None
+    window = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return Response(200, {"media": window, "total": len(found)})
+
+
+def image_size(data: bytes) -> tuple[int | None, int | None]:
+    """Width and height from a PNG, GIF or JPEG header; (None, None) otherwise."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return int(width), int(height)
+    if data[:2] == b"\xff\xd8":
+        at = 2
+        while at + 9 < len(data) and data[at] == 0xFF:
+            marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+                return int(width), int(height)
+            at += 2 + int(length)
+    return None, None

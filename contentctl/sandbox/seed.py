@@ -1,0 +1,105 @@
+"""The sandbox's fixed world: a config in, its user, key, workspace and accounts stored.
+
+``seed`` is an idempotent upsert; ``reset`` also forgets every post, media
+item, job and rate counter. Without a config the sandbox gets a default
+workspace with one account per provider, with ids derived from the provider
+name so they are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contentctl.model import Config, Provider
+from contentctl.sandbox.store import Store
+
+# Obviously fake and shaped so secret scanners and our own redaction never mistake it.
+SANDBOX_API_KEY = "sandbox-key-not-secret"
+DEFAULT_WORKSPACE_ID = "64a5c0de5a0dbee5c0ffee00"
+USER_ID = "64a5c0de5a0dbee5c0ffee01"
+USER: dict[str, str | None] = {
+    "id": USER_ID,
+    "email": "sandbox@example.invalid",
+    "name": "Sandbox User",
+    "first_name": "Sandbox",
+    "picture": None,
+}
+
+ACCOUNT_TYPES: dict[Provider, str] = {
+    Provider.FACEBOOK: "page", Provider.INSTAGRAM: "business", Provider.LINKEDIN: "profile",
+    Provider.PINTEREST: "business", Provider.YOUTUBE: "channel", Provider.TELEGRAM: "channel",
+    Provider.GOOGLE: "location", Provider.WORDPRESS: "blog",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeedInfo:
+    workspace_id: str
+    api_key: str
+    accounts: int
+
+
+def default_db_path(config: Config) -> Path:
+    return config.root / ".contentctl" / "sandbox.db"
+
+
+def default_account_id(provider: Provider) -> str:
+    return hashlib.sha1(f"sandbox-account-{provider.value}".encode()).hexdigest()[:24]
+
+
+def account_object(account_id: str, provider: Provider, name: str) -> dict[str, Any]:
+    """An account as ``GET /accounts`` lists it."""
+    return {
+        "id": account_id,
+        "provider": provider.value,
+        "name": name,
+        "social_id": hashlib.sha1(account_id.encode()).hexdigest()[:16],
+        "picture": f"https://{provider.value}.example/avatar/{account_id}.png",
+        "type": ACCOUNT_TYPES.get(provider, "profile"),
+    }
+
+
+def seed(db: Path | str | Store, config: Config | None) -> SeedInfo:
+    """Create or refresh the workspace, key and accounts; posts are kept."""
+    store = db if isinstance(db, Store) else Store(db)
+    try:
+        return _seed(store, config)
+    finally:
+        if store is not db:
+            store.close()
+
+
+def reset(db: Path | str | Store, config: Config | None) -> SeedInfo:
+    """Forget posts, media, jobs and rate counters, then seed."""
+    store = db if isinstance(db, Store) else Store(db)
+    try:
+        store.wipe()
+        return _seed(store, config)
+    finally:
+        if store is not db:
+            store.close()
+
+
+def _seed(store: Store, config: Config | None) -> SeedInfo:
+    workspace_id = (config.workspace_id if config is not None else "") or DEFAULT_WORKSPACE_ID
+    if config is None:
+        accounts = [
+            account_object(default_account_id(p), p, f"Sandbox {p.value.capitalize()}")
+            for p in Provider
+        ]
+    else:
+        accounts = [
+            account_object(a.id, a.provider, a.name or a.alias) for a in config.accounts.values()
+        ]
+    with store.transaction():
+        store.put_user(dict(USER), SANDBOX_API_KEY)
+        store.put_workspace(
+            {"id": workspace_id, "name": "Sandbox workspace", "plan": "business", "picture": None},
+            USER_ID,
+        )
+        for account in accounts:
+            store.put_account(workspace_id, account)
+    return SeedInfo(workspace_id=workspace_id, api_key=SANDBOX_API_KEY, accounts=len(accounts))
