@@ -1,0 +1,81 @@
+"""A folder in, a ready content repo out (``contentctl init``).
+
+``init_repo`` copies the templates bundled in ``contentctl/templates/init/``:
+contentctl.yaml (every field explained), two example posts, a pre-commit
+config, the pull-request plan and merge apply GitHub workflows, and a
+.gitignore. Template names spell a leading dot as ``dot-`` so that packaging
+tools and git treat them as ordinary files. It returns the paths written and
+refuses, writing nothing, when any of them already exists unless ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from contentctl.atomicfile import atomic_write
+from contentctl.errors import ConfigError
+
+TEMPLATE_ROOT = ("templates", "init")
+DEFAULT_WORKSPACE_ID = "65a1f0c2b3d4e5f601a2b3c0"
+_WORKSPACE_TOKEN = "__WORKSPACE_ID__"
+_DOT = "dot-"
+
+
+def template_files() -> dict[PurePosixPath, str]:
+    """Every scaffolded file: its path in the new repo and its template text."""
+    root = resources.files("contentctl")
+    for part in TEMPLATE_ROOT:
+        root = root / part
+    files: dict[PurePosixPath, str] = {}
+    _collect(root, PurePosixPath(), files)
+    return dict(sorted(files.items()))
+
+
+def _collect(folder: Traversable, prefix: PurePosixPath, out: dict[PurePosixPath, str]) -> None:
+    for entry in folder.iterdir():
+        name = "." + entry.name.removeprefix(_DOT) if entry.name.startswith(_DOT) else entry.name
+        if entry.is_dir():
+            if name != "__pycache__":
+                _collect(entry, prefix / name, out)
+        else:
+            out[prefix / name] = entry.read_text(encoding="utf-8")
+
+
+def init_repo(
+    directory: Path, *, force: bool = False, workspace_id: str | None = None
+) -> list[Path]:
+    """Scaffold a content repo in ``directory`` (created if missing); the files written."""
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"{directory}: exists and is not a folder")
+    files = template_files()
+    targets = {relative: directory.joinpath(*relative.parts) for relative in files}
+    existing = [relative.as_posix() for relative, path in targets.items() if path.exists()]
+    if existing and not force:
+        raise ConfigError(
+            f"{directory}: refusing to overwrite existing files: {', '.join(existing)}",
+            hint="pass --force to overwrite them",
+        )
+    workspace = _yaml_scalar(workspace_id or DEFAULT_WORKSPACE_ID)
+    written: list[Path] = []
+    for relative, text in files.items():
+        path = targets[relative]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, text.replace(_WORKSPACE_TOKEN, workspace).encode("utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot write: {exc.strerror}") from None
+        written.append(path)
+    return written
+
+
+def _yaml_scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as this exact string, quoted only if needed."""
+    if "\n" in value or not value.strip():
+        raise ConfigError(f"workspace id {value!r} must be one non-empty line")
+    plain = yaml.safe_dump(value, default_style=None).removesuffix("\n...\n").rstrip("\n")
+    return plain if plain == value else json.dumps(value, ensure_ascii=False)

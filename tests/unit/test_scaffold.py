@@ -1,0 +1,237 @@
+"""contentctl init: the files a new content repo gets, and what they do."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pre_commit.clientlib import load_config as load_pre_commit_config
+
+from contentctl.config import load_config
+from contentctl.errors import ConfigError
+from contentctl.fmt import format_text
+from contentctl.scaffold import init_repo
+from contentctl.validate import check_repo
+from contentctl.yamlio import parse_documents
+
+HOOKS_FILE = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
+EXPECTED = [
+    ".github/workflows/contentctl-apply.yml",
+    ".github/workflows/contentctl-plan.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "content/launch.yaml",
+    "content/welcome.yaml",
+    "contentctl.yaml",
+]
+
+
+def read_yaml(path: Path) -> Any:
+    # yamlio's loader: `on:` stays the key "on" (PyYAML alone would read True)
+    (doc, _, _), *more = parse_documents(path.read_text(encoding="utf-8"))
+    assert not more
+    return doc
+
+
+def run_lines(workflow: dict[str, Any]) -> list[str]:
+    return [
+        line.strip()
+        for step in workflow["jobs"][next(iter(workflow["jobs"]))]["steps"]
+        for line in step.get("run", "").splitlines()
+    ]
+
+
+def step_using(workflow: dict[str, Any], action: str) -> dict[str, Any]:
+    steps = workflow["jobs"][next(iter(workflow["jobs"]))]["steps"]
+    (step,) = [s for s in steps if s.get("uses", "").startswith(action)]
+    return step
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_init_into_an_empty_folder_writes_the_whole_repo(tmp_path: Path) -> None:
+    written = init_repo(tmp_path / "repo")
+    relative = sorted(p.relative_to(tmp_path / "repo").as_posix() for p in written)
+    assert relative == EXPECTED
+    on_disk = sorted(
+        p.relative_to(tmp_path / "repo").as_posix()
+        for p in (tmp_path / "repo").rglob("*")
+        if p.is_file()
+    )
+    assert on_disk == EXPECTED
+
+
+def test_init_refuses_to_overwrite_and_then_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "contentctl.yaml").write_text("workspace: mine\n", encoding="utf-8")
+    (tmp_path / "content" / "welcome.yaml").write_text("id: mine\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as info:
+        init_repo(tmp_path)
+    assert "content/welcome.yaml, contentctl.yaml" in str(info.value)
+    assert info.value.hint == "pass --force to overwrite them"
+    assert (tmp_path / "contentctl.yaml").read_text(encoding="utf-8") == "workspace: mine\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "content",
+        "contentctl.yaml",
+        "welcome.yaml",
+    ]
+
+    init_repo(tmp_path, force=True)
+    assert "workspace: mine" not in (tmp_path / "contentctl.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / ".github/workflows/contentctl-plan.yml").is_file()
+
+
+def test_init_into_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "repo").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not a folder"):
+        init_repo(tmp_path / "repo")
+
+
+@pytest.mark.parametrize(
+    "workspace_id", [None, "5f0c9d8e7a6b5c4d3e2f1a0b", "123456789012345678901234"]
+)
+def test_scaffolded_repo_loads_and_validates_clean(
+    tmp_path: Path, workspace_id: str | None
+) -> None:
+    init_repo(tmp_path, workspace_id=workspace_id)
+    config = load_config(tmp_path / "contentctl.yaml", environ={})
+
+    assert config.endpoint == "sandbox"
+    assert config.workspace_id == (workspace_id or config.workspace_id)
+    assert len(config.workspace_id) == 24
+    assert len(config.accounts) >= 3
+    assert all(len(a.id) == 24 and int(a.id, 16) >= 0 for a in config.accounts.values())
+
+    result, diagnostics = check_repo(config, now=datetime(2026, 6, 1, tzinfo=UTC))
+    assert diagnostics == ()
+    posts = sorted(result.posts, key=lambda p: p.id)
+    assert [p.id for p in posts] == ["launch-2027", "welcome"]
+    for path in (tmp_path / "content").glob("*.yaml"):
+        assert read_yaml(path)["at"].startswith("2027-")
+    times = {read_yaml(p)["at"] for p in (tmp_path / "content").glob("*.yaml")}
+    accounts = [set(read_yaml(p)["accounts"]) for p in (tmp_path / "content").glob("*.yaml")]
+    assert len(times) == 2
+    assert not accounts[0] & accounts[1]
+
+
+def test_scaffolded_yaml_is_commented_and_already_formatted(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    for name in ("contentctl.yaml", "content/welcome.yaml", "content/launch.yaml"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=https://"), name
+        assert format_text(text) == text, name
+    config = (tmp_path / "contentctl.yaml").read_text(encoding="utf-8")
+    for key in ("workspace", "endpoint", "timezone", "content", "state", "accounts", "defaults"):
+        above = config.split(f"\n{key}:")[0].rstrip().splitlines()[-1]
+        assert above.startswith("#"), f"{key} has no comment explaining it"
+
+
+def test_plan_workflow_validates_plans_and_keeps_one_comment(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    workflow = read_yaml(tmp_path / ".github/workflows/contentctl-plan.yml")
+
+    assert "pull_request" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow["env"]["PUBLER_API_KEY"] == "${{ secrets.PUBLER_API_KEY }}"
+    lines = run_lines(workflow)
+    assert 'pip install "contentctl==${CONTENTCTL_VERSION}"' in lines
+    assert workflow["env"]["CONTENTCTL_VERSION"]
+    assert "contentctl validate --format github" in lines
+    assert "contentctl plan --format markdown > plan.md" in lines
+    assert "contentctl plan --format json > plan.json" in lines
+    assert lines.index("contentctl validate --format github") < lines.index(
+        "contentctl plan --format markdown > plan.md"
+    )
+    script = step_using(workflow, "actions/github-script@")["with"]["script"]
+    assert 'const marker = "<!-- contentctl-plan -->";' in script
+    for call in ("listComments", "updateComment", "createComment", 'readFileSync("plan.md"'):
+        assert call in script
+    artifact = step_using(workflow, "actions/upload-artifact@")
+    assert artifact["with"]["path"] == "plan.json"
+
+
+def test_apply_workflow_runs_one_at_a_time_and_keeps_the_errored_state(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    workflow = read_yaml(tmp_path / ".github/workflows/contentctl-apply.yml")
+
+    assert workflow["on"] == {"push": {"branches": ["main"]}}
+    assert workflow["concurrency"] == {"group": "contentctl-apply", "cancel-in-progress": False}
+    assert workflow["permissions"] == {"contents": "write"}
+    assert workflow["env"]["PUBLER_API_KEY"] == "${{ secrets.PUBLER_API_KEY }}"
+    lines = run_lines(workflow)
+    assert "contentctl apply --auto-approve" in lines
+    assert 'git commit -m "contentctl: state after applying ${{ github.sha }}"' in lines
+    errored = step_using(workflow, "actions/upload-artifact@")
+    assert errored["if"] == "failure()"
+    assert errored["with"]["path"] == "*.errored.json"
+
+
+def test_apply_workflow_commits_the_state_back_only_when_it_changed(tmp_path: Path) -> None:
+    remote, clone = tmp_path / "origin.git", tmp_path / "clone"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    git(tmp_path, "clone", "--quiet", str(remote), str(clone))
+    init_repo(clone)
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    git(clone, "push", "--quiet", "origin", "HEAD:main")
+    workflow = read_yaml(clone / ".github/workflows/contentctl-apply.yml")
+    steps = workflow["jobs"]["apply"]["steps"]
+    (commit_step,) = [s for s in steps if "git commit" in s.get("run", "")]
+    assert commit_step["if"] == "${{ !cancelled() }}"
+    script = commit_step["run"].replace("${{ github.sha }}", "0123abc")
+
+    def run_step() -> str:
+        env = {"GITHUB_REF_NAME": "main", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "no state file yet" in run_step()
+    (clone / "contentctl.state.json").write_text('{"serial": 1}\n', encoding="utf-8")
+    run_step()
+    assert (
+        git(remote, "log", "-1", "--format=%s", "main")
+        == "contentctl: state after applying 0123abc"
+    )
+    assert "state unchanged" in run_step()
+    assert git(remote, "rev-list", "--count", "main") == "2"
+
+
+def test_gitignore_hides_lock_and_local_files_but_not_state_or_errored(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    git(tmp_path, "init", "--quiet")
+    names = [
+        ".contentctl/sandbox.db",
+        "contentctl.state.json.lock",
+        "contentctl.state.json.backup",
+        "contentctl.state.json",
+        "contentctl.state.errored.json",
+    ]
+    for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    done = subprocess.run(
+        ["git", "check-ignore", *names], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.stdout.split() == names[:3]
+
+
+def test_pre_commit_config_uses_the_project_hooks(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    config = load_pre_commit_config(str(tmp_path / ".pre-commit-config.yaml"))
+    (repo,) = config["repos"]
+    assert repo["repo"] == "https://github.com/contentctl/contentctl"
+    assert repo["rev"] == "v0.1.0"
+    provided = {hook["id"] for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
+    assert [hook["id"] for hook in repo["hooks"]] == ["contentctl-validate", "contentctl-fmt"]
+    assert {hook["id"] for hook in repo["hooks"]} <= provided
