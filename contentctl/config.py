@@ -11,18 +11,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contentctl.errors import ConfigError
 from contentctl.model import Account, Config, Method, Provider
-from contentctl.yamlio import YamlProblem, decode_text, locate, node_positions, parse_documents
+from contentctl.yamlio import (
+    KEY,
+    YamlProblem,
+    decode_text,
+    locate,
+    node_positions,
+    parse_documents,
+)
 
 CONFIG_NAME = "contentctl.yaml"
 DEFAULT_STATE = "contentctl.state.json"
 DEFAULT_CONTENT = "content"
 MAX_BATCH = 500
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+}
 
 
 def find_config(start: Path) -> Path:
@@ -102,12 +117,47 @@ def _inside(root: Path, value: str, path: Path, text: str, key: str) -> Path:
 def _check_schema(path: Path, text: str, data: dict[str, Any]) -> None:
     from contentctl.schemas_io import config_validator
 
-    errors = sorted(config_validator().iter_errors(data), key=lambda e: list(e.path))
+    errors = [_describe(error) for error in config_validator().iter_errors(data)]
     if not errors:
         return
-    first = errors[0]
-    keys = tuple(first.path)
-    line, col = locate(node_positions(text), keys)
+    positions = node_positions(text)
+    placed = sorted(
+        (_position(positions, keys, on_key), keys, message) for keys, message, on_key in errors
+    )
+    (line, col), keys, message = placed[0]
     where = "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise ConfigError(f"{path}:{line}:{col}: {first.message} [{where}]{more}")
+    raise ConfigError(f"{path}:{line}:{col}: {message} [{where}]{more}")
+
+
+def _position(
+    positions: dict[tuple[Any, ...], tuple[int, int]], keys: tuple[Any, ...], on_key: bool
+) -> tuple[int, int]:
+    if on_key and (*keys, KEY) in positions:
+        return positions[(*keys, KEY)]
+    return locate(positions, keys)
+
+
+def _describe(error: Any) -> tuple[tuple[Any, ...], str, bool]:
+    """(path, message, point at the key) of one jsonschema error, in the user's words."""
+    keys = tuple(error.path)
+    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        key = extra[0] if extra else "?"
+        close = get_close_matches(str(key), allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return (*keys, key), f"unknown key {key!r}{hint}", True
+    if "propertyNames" in error.schema_path:
+        message = (custom or "invalid key {value}").replace("{value}", repr(error.instance))
+        return (*keys, error.instance), message, True
+    if custom:
+        return keys, custom.replace("{value}", repr(error.instance)), False
+    if error.validator == "required":
+        missing = next((k for k in error.validator_value if k not in error.instance), "?")
+        return keys, f"missing required key {missing!r}", False
+    if error.validator == "type":
+        want = _TYPE_WORDS.get(error.validator_value, error.validator_value)
+        return keys, f"{keys[-1] if keys else 'the config'} must be {want}", False
+    return keys, str(error.message), False

@@ -1,4 +1,5 @@
-"""The bundled JSON Schemas: their text and validators built once per process.
+"""The bundled JSON Schemas: their text, validators built once per process, and their
+errors told in words a post's author can act on.
 
 ``schemas/`` at the repo root is the single source; the package reaches it
 through the ``contentctl/schemas`` link, so an installed wheel carries them.
@@ -6,7 +7,9 @@ through the ``contentctl/schemas`` link, so an installed wheel carries them.
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,3 +34,103 @@ def config_validator() -> Any:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema("config"))
+
+
+@cache
+def post_validator() -> Any:
+    """A jsonschema-rs validator for one post (``#/$defs/post``), compiled once per process.
+
+    Posts are checked one by one, so a broken post costs only its own errors;
+    the error's ``schema_path`` still points into ``schema("post")``.
+    """
+    import jsonschema_rs
+
+    full = schema("post")
+    single = {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": "#/$defs/post"}
+    return jsonschema_rs.validator_for(single)
+
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def describe_error(error: Any) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """One jsonschema-rs error of a post as ``(instance path, message, point at the key)``.
+
+    Messages say what to write, not which keyword failed: a schema node's
+    ``errorMessage`` (which editors show too) wins; ``{key}`` in it is filled.
+    """
+    path: tuple[str | int, ...] = tuple(error.instance_path)
+    node = _schema_node(tuple(error.schema_path)[:-1])
+    custom = node.get("errorMessage") if isinstance(node, dict) else None
+    kind, name = error.kind, type(error.kind).__name__
+    field = next((p for p in reversed(path) if isinstance(p, str)), "the post")
+    value = error.instance
+    if name in ("AdditionalProperties", "PropertyNames"):
+        keys = kind.unexpected if name == "AdditionalProperties" else [kind.error.instance]
+        allowed = list(node.get("properties", {})) if isinstance(node, dict) else []
+        if name == "PropertyNames":
+            allowed = list(_schema_node(tuple(error.schema_path)[:-2]).get("properties", {}))
+        return [
+            ((*path, k), with_hint(_fill(custom, k) or f"unknown key {k!r}", k, allowed), True)
+            for k in keys
+        ]
+    if custom:
+        return [(path, _fill(custom, value) or "", False)]
+    if name == "Required":
+        return [(path, f"missing required key {kind.property!r}", False)]
+    if name == "Type":
+        want = " or ".join(_TYPE_NAMES.get(t, t) for t in kind.types)
+        return [(path, f"{field} must be {want}, not {_json_type(value)}", False)]
+    if name == "Enum":
+        options = [str(o) for o in kind.options]
+        message = f"{value!r} is not one of: {', '.join(options)}"
+        return [(path, with_hint(message, value, options), False)]
+    if name in ("MaxLength", "MinLength"):
+        if name == "MinLength" and kind.limit == 1:
+            return [(path, f"{field} must not be empty", False)]
+        more = "more" if name == "MaxLength" else "fewer"
+        message = f"{field} is {len(value)} characters, {more} than the {kind.limit} allowed"
+        return [(path, message, False)]
+    if name in ("MaxItems", "MinItems"):
+        word = "at most" if name == "MaxItems" else "at least"
+        return [(path, f"{field} has {len(value)} items; it takes {word} {kind.limit}", False)]
+    if name in ("Maximum", "Minimum"):
+        word = "at most" if name == "Maximum" else "at least"
+        return [(path, f"{field} is {value}; it must be {word} {kind.limit}", False)]
+    if name == "UniqueItems":
+        return [(path, f"{field} lists the same item twice", False)]
+    return [(path, str(error.message), False)]
+
+
+def _schema_node(schema_path: tuple[Any, ...]) -> Any:
+    node: Any = schema("post")
+    for part in schema_path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    return node
+
+
+def _fill(template: str | None, value: Any) -> str | None:
+    return template.replace("{key}", repr(value)) if template else None
+
+
+def with_hint(message: str, value: Any, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(value), choices, n=1) if isinstance(value, str) else []
+    return f"{message} (did you mean {close[0]!r}?)" if close else message
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    names = {dict: "object", list: "array", str: "string", int: "integer", float: "number"}
+    return _TYPE_NAMES.get(names.get(type(value), "null"), "something else")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -49,7 +49,7 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 class StrictLoader(_BaseLoader):  # type: ignore[misc]
     """libyaml parser + safe constructor, minus the surprises listed above."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [
             (tag, regexp)
             for tag, regexp in resolvers
@@ -59,21 +59,36 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc]
     }
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Hashable, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+        # One pass doing what SafeConstructor does in three (flatten, check, build):
+        # plain string keys are taken as written, without a constructor call.
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            tag = key_node.tag
+            if tag == _STR and type(key_node) is yaml.ScalarNode:
+                key: Any = key_node.value
+            elif tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem("merge keys (<<) are not supported", *_pos(key_node))
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, Hashable) or isinstance(key, list | dict):
-                raise YamlProblem("a mapping key must be a plain value", *_pos(key_node))
-            if key in seen:
-                first = seen[key].start_mark.line + 1
+            else:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable) or isinstance(key, list | dict):
+                    raise YamlProblem("a mapping key must be a plain value", *_pos(key_node))
+            if key in mapping:
+                first = _first_line(self, node, key)
                 raise YamlProblem(
                     f"duplicate key {key!r} (first defined on line {first})", *_pos(key_node)
                 )
-            seen[key] = key_node
-        result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return result
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _first_line(loader: Any, node: yaml.MappingNode, key: Any) -> int:
+    for key_node, _ in node.value:
+        if loader.construct_object(key_node, deep=True) == key:
+            return int(key_node.start_mark.line) + 1
+    return 1
 
 
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
@@ -102,9 +117,7 @@ def _check_expansion(root: yaml.Node) -> None:
             for item in node.value:
                 total += size(item, depth + 1)
         if total > MAX_EXPANDED_NODES:
-            raise YamlProblem(
-                "aliases expand to too many nodes (possible alias bomb)", *_pos(node)
-            )
+            raise YamlProblem("aliases expand to too many nodes (possible alias bomb)", *_pos(node))
         sizes[id(node)] = total
         return total
 
@@ -132,22 +145,38 @@ def decode_text(raw: bytes) -> str:
 
 def parse_documents(text: str) -> list[tuple[Any, int, int]]:
     """Every document of a YAML stream as ``(data, line, column)``; raises YamlProblem."""
+    return [(doc.data, doc.line, doc.column) for doc in parse_stream(text)]
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One document: its data, where it starts, and where each item of a top-level
+    ``posts:`` list starts (free to record while the node tree is at hand)."""
+
+    data: Any
+    line: int
+    column: int
+    items: tuple[tuple[int, int], ...] = ()
+
+
+def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
+    """Every document of a YAML stream, with item positions of ``list_key``; raises YamlProblem."""
     loader = StrictLoader(text)
-    docs: list[tuple[Any, int, int]] = []
+    docs: list[ParsedDocument] = []
+    has_aliases = "*" in text
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
-            _check_expansion(node)
-            docs.append((loader.construct_document(node), *_pos(node)))
+            if has_aliases:  # without a '*' there is no alias to expand
+                _check_expansion(node)
+            data = loader.construct_document(node)
+            docs.append(ParsedDocument(data, *_pos(node), _item_positions(node, list_key)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or exc.context or "invalid YAML"
-        if "\t" in message or "'\\t'" in message:
-            message = "tab character used for indentation; use spaces"
-        raise YamlProblem(f"YAML syntax: {message}", line, col) from None
+        raise YamlProblem(_syntax_message(exc, text, line, col), line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:
@@ -155,6 +184,33 @@ def parse_documents(text: str) -> list[tuple[Any, int, int]]:
     finally:
         loader.dispose()
     return docs
+
+
+def _item_positions(node: yaml.Node, key: str) -> tuple[tuple[int, int], ...]:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if (
+                isinstance(k, yaml.ScalarNode)
+                and k.value == key
+                and isinstance(v, yaml.SequenceNode)
+            ):
+                return tuple(_pos(item) for item in v.value)
+    return ()
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int, col: int) -> str:
+    """libyaml's words, except where the offending character says more (tabs, '@', '`')."""
+    lines = text.splitlines()
+    char = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
+    message = exc.problem or exc.context or "invalid YAML"
+    if char == "\t" or "tab character" in message:
+        return "tab character in indentation; YAML indents with spaces"
+    if char in ("@", "`") and "cannot start any token" in message:
+        return f"a plain value cannot start with {char!r}; quote the value"
+    return f"YAML syntax: {message}"
+
+
+KEY = "\x00key"  # path suffix under which node_positions also records a key's own position
 
 
 def node_positions(text: str, document: int = 0) -> dict[tuple[Any, ...], tuple[int, int]]:
@@ -193,8 +249,9 @@ def _walk(
         for k, v in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
             out.setdefault((*path, key), _pos(k))
+            out.setdefault((*path, key, KEY), _pos(k))
             _walk(v, (*path, key), out, depth + 1)
-            # the key's own position is what an editor wants for "unknown key" errors
+            # a scalar's own position points at the value; a container's at its key line
             out[(*path, key)] = _pos(k) if not isinstance(v, yaml.ScalarNode) else _pos(v)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

@@ -1,0 +1,357 @@
+"""Manifest files in, ``Post`` records and located diagnostics out.
+
+``load_repo`` finds the YAML files under the content folder (or the given
+files and folders), reads each with the strict libyaml loader and turns every
+post mapping into a ``Post``: ``at`` resolved to aware UTC, content split
+from method options. A broken file becomes diagnostics, never an exception,
+and the other files are still read. Positions are looked up only for files
+that have something to say (``Locator``), so the hot path stays a plain parse.
+The JSON Schema and the network rules are ``validate``'s job.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contentctl.model import Config, Diagnostic, Method, Post, Severity
+from contentctl.rules import CONTENT_KEYS
+from contentctl.timeparse import AT_PATTERN, TimeParseError, resolve_at, zone
+from contentctl.yamlio import (
+    KEY,
+    MAX_FILE_BYTES,
+    YamlProblem,
+    decode_text,
+    locate,
+    node_positions,
+    parse_stream,
+)
+
+_METHODS = frozenset(m.value for m in Method)
+_AT = re.compile(AT_PATTERN)
+OPTION_KEYS = ("range", "share_next", "recycling", "recurring")
+SUFFIXES = (".yaml", ".yml")
+_MB = 1024 * 1024
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One post mapping as read: where it is, what it says, and the Post built from it."""
+
+    file: str
+    document: int
+    prefix: Path_  # () or ("posts", i)
+    line: int
+    column: int
+    data: dict[str, Any]
+    post: Post | None
+    skipped: Diagnostic | None = None  # why no Post was built (the schema says it better)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    posts: tuple[Post, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+    sources: tuple[Source, ...] = field(default=(), repr=False, compare=False)
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+def render_path(path: Path_) -> str:
+    """("posts", 2, "text") → "$.posts[2].text"."""
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{part!r}]"
+    return out
+
+
+class Locator:
+    """Line and column of a JSON path, re-composing a document only when first asked."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = texts
+        self._cache: dict[tuple[str, int], dict[tuple[Any, ...], tuple[int, int]]] = {}
+
+    def position(
+        self, file: str, document: int, path: Path_, *, key: bool = False
+    ) -> tuple[int, int]:
+        positions = self._cache.get((file, document))
+        if positions is None:
+            text = self._texts.get(file, "")
+            positions = self._cache[(file, document)] = node_positions(text, document)
+        if key and (*path, KEY) in positions:
+            return positions[(*path, KEY)]
+        return locate(positions, path)
+
+    def diagnostic(
+        self,
+        file: str,
+        document: int,
+        path: Path_,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        key: bool = False,
+    ) -> Diagnostic:
+        line, column = self.position(file, document, path, key=key)
+        return Diagnostic(file, line, column, severity, message, render_path(path))
+
+
+def load_repo(config: Config, paths: Sequence[Path] | None = None) -> LoadResult:
+    """Every post of the repo (or of ``paths``), with the problems found while reading."""
+    files, diagnostics = find_manifests(config, paths)
+    texts: dict[str, str] = {}
+    sources: list[Source] = []
+    locator = Locator(texts)
+    root = config.root.resolve()
+    rels: list[str] = []
+    for path in files:
+        rel = _rel(root, str(path)) if path.is_absolute() else config.relpath(path)
+        rels.append(rel)
+        text, problem = _read(path, rel)
+        if text is None:
+            diagnostics.append(problem or Diagnostic(rel, 1, 1, Severity.ERROR, "unreadable"))
+            continue
+        texts[rel] = text
+        found, found_diags = _sources(rel, text, locator)
+        diagnostics.extend(found_diags)
+        for source in found:
+            built, problems = _build(config, source, locator)
+            sources.append(built)
+            diagnostics.extend(problems)
+            if built.skipped is not None:
+                diagnostics.append(built.skipped)
+    posts = tuple(s.post for s in sources if s.post is not None)
+    return LoadResult(posts, tuple(sorted(diagnostics)), tuple(sorted(rels)), tuple(sources), texts)
+
+
+def find_manifests(
+    config: Config, paths: Sequence[Path] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """The manifest files to read (sorted, deduplicated) and problems with the given paths."""
+    root = config.root.resolve()
+    targets = list(paths) if paths else [config.content_dir]
+    found: dict[str, Path] = {}  # real path → as found; a file linked twice is read once
+    problems: list[Diagnostic] = []
+    for target in targets:
+        resolved = target.resolve()
+        if resolved != root and root not in resolved.parents:
+            problems.append(
+                _error(config.relpath(target), f"{target} is outside the repo ({root})")
+            )
+        elif resolved.is_dir():
+            for path, linked in _walk(str(resolved)):
+                real = os.path.realpath(path) if linked else path
+                if real.startswith(f"{root}{os.sep}"):
+                    found.setdefault(real, Path(path))
+                else:
+                    problems.append(_error(_rel(root, path), f"links to {real}, outside the repo"))
+        elif resolved.is_file():
+            found.setdefault(str(resolved), resolved)
+        else:
+            problems.append(_error(config.relpath(target), f"no such file or folder: {target}"))
+    found.pop(str(config.path.resolve()), None)
+    return [found[real] for real in sorted(found)], problems
+
+
+def _walk(folder: str) -> list[tuple[str, bool]]:
+    """YAML files under ``folder`` as (path, is a symlink), skipping hidden entries.
+
+    ``os.scandir`` tells symlinks from its directory read, so only links pay
+    for a ``realpath``.
+    """
+    out: list[tuple[str, bool]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                out.extend(_walk(entry.path))
+            elif entry.name.endswith(SUFFIXES) and entry.is_file():
+                out.append((entry.path, entry.is_symlink()))
+    return out
+
+
+def _rel(root: Path, path: str) -> str:
+    prefix = f"{root}{os.sep}"
+    if path.startswith(prefix):
+        return path[len(prefix) :].replace(os.sep, "/")
+    return path
+
+
+def _error(file: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(file, line, column, Severity.ERROR, message)
+
+
+def _read(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            # refused before reading: a huge file costs a stat, not its bytes
+            return None, _error(
+                rel,
+                f"file is {size // _MB} MB, larger than the {MAX_FILE_BYTES // _MB} MB "
+                "limit for a manifest",
+            )
+        return decode_text(path.read_bytes()), None
+    except OSError as exc:
+        return None, _error(rel, f"cannot read: {exc.strerror or exc}")
+    except YamlProblem as exc:
+        return None, _error(rel, exc.message, exc.line, exc.column)
+
+
+def _sources(rel: str, text: str, locator: Locator) -> tuple[list[Source], list[Diagnostic]]:
+    try:
+        docs = parse_stream(text)
+    except YamlProblem as exc:
+        return [], [_error(rel, exc.message, exc.line, exc.column)]
+    sources: list[Source] = []
+    problems: list[Diagnostic] = []
+    for index, doc in enumerate(docs):
+        data = doc.data
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            problems.append(
+                _error(
+                    rel,
+                    f"a document must be a post (a mapping) or posts: [...], not {_kind(data)}",
+                    doc.line,
+                    doc.column,
+                )
+            )
+        elif "posts" not in data:
+            sources.append(Source(rel, index, (), doc.line, doc.column, data, None))
+        else:
+            found, found_problems = _post_list(rel, index, data, doc.items, locator)
+            sources.extend(found)
+            problems.extend(found_problems)
+    if not sources and not problems:
+        problems.append(_error(rel, "empty file: expected a post or posts: [...]"))
+    return sources, problems
+
+
+def _post_list(
+    rel: str,
+    index: int,
+    data: dict[str, Any],
+    items: tuple[tuple[int, int], ...],
+    locator: Locator,
+) -> tuple[list[Source], list[Diagnostic]]:
+    problems = [
+        locator.diagnostic(
+            rel,
+            index,
+            (key,),
+            f"unknown key {key!r} beside posts: (a post goes inside the list)",
+            key=True,
+        )
+        for key in data
+        if key != "posts"
+    ]
+    posts = data["posts"]
+    if not isinstance(posts, list):
+        problems.append(
+            locator.diagnostic(rel, index, ("posts",), f"posts must be a list, not {_kind(posts)}")
+        )
+        return [], problems
+    sources: list[Source] = []
+    for i, item in enumerate(posts):
+        if isinstance(item, dict):
+            line, column = items[i] if i < len(items) else (1, 1)
+            sources.append(Source(rel, index, ("posts", i), line, column, item, None))
+        else:
+            problems.append(
+                locator.diagnostic(
+                    rel, index, ("posts", i), f"a post must be a mapping, not {_kind(item)}"
+                )
+            )
+    return sources, problems
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"the text {str(value)[:40]!r}"
+
+
+def _build(config: Config, source: Source, locator: Locator) -> tuple[Source, list[Diagnostic]]:
+    data = source.data
+    problems: list[Diagnostic] = []
+
+    def at_path(path: Path_, message: str) -> Diagnostic:
+        return locator.diagnostic(source.file, source.document, (*source.prefix, *path), message)
+
+    timezone = config.timezone
+    tz = data.get("timezone")
+    zone_ok = True
+    if isinstance(tz, str):
+        try:
+            zone(tz)
+            timezone = tz
+        except TimeParseError as exc:
+            zone_ok = False
+            problems.append(at_path(("timezone",), str(exc)))
+    at = None
+    raw_at = data.get("at")
+    if isinstance(raw_at, str) and zone_ok and _AT.match(raw_at):
+        try:
+            at = resolve_at(raw_at, timezone)
+        except TimeParseError as exc:
+            problems.append(at_path(("at",), f"at: {exc}"))
+
+    reason, path = _unbuildable(data, config)
+    if reason:
+        skipped = at_path(path, f"post not loaded: {reason}")
+        return Source(**{**source.__dict__, "skipped": skipped}), problems
+    post = Post(
+        id=data["id"],
+        file=source.file,
+        line=source.line,
+        column=source.column,
+        pointer=render_path(source.prefix),
+        method=Method(data.get("method", config.default_method)),
+        at=at,
+        timezone=timezone,
+        accounts=tuple(data.get("accounts") or ()),
+        content={k: data[k] for k in CONTENT_KEYS if k in data},
+        networks=data.get("networks") or {},
+        labels=tuple(data.get("labels") or ()),
+        options={k: data[k] for k in OPTION_KEYS if k in data},
+    )
+    return Source(**{**source.__dict__, "post": post}), problems
+
+
+def _unbuildable(data: dict[str, Any], config: Config) -> tuple[str, Path_]:
+    """Why a Post cannot be built from ``data`` ("" if it can), and where."""
+    post_id = data.get("id")
+    if not isinstance(post_id, str) or not post_id:
+        return "id is missing or not text", ("id",) if "id" in data else ()
+    method = data.get("method", config.default_method)
+    if not isinstance(method, str) or method not in _METHODS:
+        return f"unknown method {method!r}", ("method",)
+    for key in ("accounts", "labels"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"{key} must be a list of names", (key,)
+    networks = data.get("networks", {})
+    if not isinstance(networks, dict) or not all(isinstance(v, dict) for v in networks.values()):
+        return "networks must map providers to mappings", ("networks",)
+    return "", ()

@@ -1,0 +1,398 @@
+"""A ``LoadResult`` in, every located diagnostic out: JSON Schema first, then the rules.
+
+Each post is checked against ``#/$defs/post`` with the compiled validator
+(``is_valid`` first; errors are only collected for posts that fail). Errors
+are located by re-composing the failing document and walking the error's
+instance path. Posts that pass the schema then go through the checks below,
+driven by the tables in ``rules.py``: what JSON Schema cannot say because it
+needs the merged per-network content, the config or the other posts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+from contentctl import rules
+from contentctl.load import LoadResult, Locator, Source, load_repo
+from contentctl.model import Config, Diagnostic, Method, Post, Severity
+from contentctl.schemas_io import describe_error, post_validator, with_hint
+from contentctl.timeparse import TimeParseError, parse_date
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+Path_ = tuple[str | int, ...]
+_TIMED = (Method.SCHEDULED, Method.RECYCLING)
+_WEB = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one post, located by a JSON path inside the post."""
+
+    path: Path_
+    message: str
+    severity: Severity = ERROR
+    key: bool = False  # point at the key rather than its value
+
+
+def check_repo(
+    config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None
+) -> tuple[LoadResult, tuple[Diagnostic, ...]]:
+    """Load and validate in one call."""
+    result = load_repo(config, paths)
+    return result, validate(config, result, now=now)
+
+
+def validate(
+    config: Config, result: LoadResult, *, now: datetime | None = None
+) -> tuple[Diagnostic, ...]:
+    """Schema and rule diagnostics of every post, plus the load's own, sorted by place."""
+    locator = Locator(result.texts)
+    validator = post_validator()
+    default = config.default_method.value
+    out: list[Diagnostic] = []
+    failed: set[int] = set()  # id() of sources that fail the schema
+    for source in result.sources:
+        data = source.data
+        if "method" not in data and default != Method.SCHEDULED:
+            data = {**data, "method": default}  # the schema's if/then read method
+        if not validator.is_valid(data):
+            failed.add(id(source))
+            out.extend(_schema_diagnostics(validator.iter_errors(data), source, locator))
+    # "post not loaded" notes repeat what the schema says better
+    drop = {s.skipped for s in result.sources if s.skipped is not None and id(s) in failed}
+    out.extend(d for d in result.diagnostics if d not in drop)
+    ctx = _Context(config, now or datetime.now(UTC))
+    built = [s for s in result.sources if s.post is not None]
+    for source in built:
+        findings = list(_check_accounts(ctx, _post(source)))
+        if id(source) not in failed:
+            findings.extend(_check_post(ctx, _post(source)))
+        out.extend(_locate(source, f, locator) for f in findings)
+    valid = [s for s in built if id(s) not in failed]
+    for source, finding in _check_repo(ctx, valid, built):
+        out.append(_locate(source, finding, locator))
+    return tuple(sorted(dict.fromkeys(out)))
+
+
+def _post(source: Source) -> Post:
+    assert source.post is not None
+    return source.post
+
+
+def _locate(source: Source, finding: Finding, locator: Locator) -> Diagnostic:
+    path = (*source.prefix, *finding.path)
+    return locator.diagnostic(
+        source.file, source.document, path, finding.message, finding.severity, key=finding.key
+    )
+
+
+def _schema_diagnostics(
+    errors: Iterable[Any], source: Source, locator: Locator
+) -> list[Diagnostic]:
+    out = []
+    for error in errors:
+        for path, message, key in describe_error(error):
+            out.append(_locate(source, Finding(path, message, key=key), locator))
+    return out
+
+
+# -- rules --------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    config: Config
+    now: datetime
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # media value → (problem, size)
+
+    def media_file(self, value: str) -> tuple[str, int]:
+        """What is wrong with a repo-relative media path ("" if nothing) and its size."""
+        known = self.files.get(value)
+        if known is None:
+            known = self.files[value] = _inspect(self.config.root, value)
+        return known
+
+
+def _inspect(root: Path, value: str) -> tuple[str, int]:
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(real_root, value))
+    if os.path.commonpath((real_root, target)) != real_root:
+        return "is outside the repo", 0
+    try:
+        stat = os.stat(target)
+    except OSError:
+        return "not found", 0
+    if not S_ISREG(stat.st_mode):
+        return "is not a file", 0
+    if stat.st_size > rules.MAX_UPLOAD_BYTES:
+        return f"is {stat.st_size // (1024 * 1024)} MB; Publer takes up to 200 MB", stat.st_size
+    return "", stat.st_size
+
+
+def _providers(config: Config, post: Post) -> dict[str, list[str]]:
+    """provider → the post's aliases on it, in manifest order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for alias in post.accounts:
+        account = config.accounts.get(alias)
+        if account is not None:
+            out[account.provider.value].append(alias)
+    return out
+
+
+def _check_accounts(ctx: _Context, post: Post) -> Iterable[Finding]:
+    known = list(ctx.config.accounts)
+    for i, alias in enumerate(post.accounts):
+        if alias not in ctx.config.accounts:
+            message = f"unknown account {alias!r}"
+            yield Finding(("accounts", i), with_hint(message, alias, known) + " in contentctl.yaml")
+
+
+def _check_post(ctx: _Context, post: Post) -> Iterable[Finding]:
+    providers = _providers(ctx.config, post)
+    for provider, aliases in providers.items():
+        rule = rules.RULES[provider]
+        content = rules.effective_content(post, provider)
+        kind = str(content["type"])
+        if kind not in rule.types:
+            yield Finding(
+                rules.origin(post, provider, "type"),
+                f"{provider} does not take {kind} posts (account {', '.join(aliases)}); "
+                f"{provider} takes {', '.join(rule.types)}",
+            )
+            continue
+        for check in PROVIDER_CHECKS:
+            yield from check(ctx, post, rule, content, aliases)
+    for post_check in POST_CHECKS:
+        yield from post_check(ctx, post, providers)
+
+
+ProviderCheck = Callable[
+    [_Context, Post, rules.NetworkRule, dict[str, Any], list[str]], Iterable[Finding]
+]
+PostCheck = Callable[[_Context, Post, dict[str, list[str]]], Iterable[Finding]]
+
+
+def _required(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    kind = content["type"]
+    for need in (*rules.type_rule(rule.provider, kind).requires, *rule.requires):
+        options = need.split("|")
+        if not any(_present(content, option) for option in options):
+            yield Finding(
+                rules.origin(post, rule.provider, options[0]),
+                f"a {kind} post on {rule.provider} needs {' or '.join(options)}",
+            )
+
+
+def _present(content: dict[str, Any], dotted: str) -> bool:
+    node: Any = content
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or node.get(part) in (None, "", [], {}):
+            return False
+        node = node[part]
+    return True
+
+
+def _url(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    url = content.get("url")
+    if isinstance(url, str) and not rule.url_is_slug and not url.startswith(_WEB):
+        where = rules.origin(post, rule.provider, "url")
+        yield Finding(where, f"url must start with http:// or https:// on {rule.provider}")
+
+
+def _lengths(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    limits = (("text", rules.text_limit(rule.provider, content)), ("title", rule.title_limit))
+    for key, limit in limits:
+        value = content.get(key)
+        if limit is None or not isinstance(value, str):
+            continue
+        where = rules.origin(post, rule.provider, key)
+        if len(value) > limit:
+            yield Finding(
+                where, f"{key} is {len(value)} characters; {rule.provider} allows {limit}"
+            )
+        elif len(value) >= rules.NEAR_LIMIT * limit:
+            message = f"{key} is {len(value)} characters, close to {rule.provider}'s {limit}"
+            yield Finding(where, message, WARNING)
+
+
+def _media(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    kind, p = content["type"], rule.provider
+    media = content.get("media") or []
+    tr = rules.type_rule(p, kind)
+    if not media and not tr.min_media:
+        return
+    where = rules.origin(post, p, "media")
+    most = rule.max_media if tr.max_media is None else min(rule.max_media, tr.max_media)
+    if len(media) > most:
+        what = "no media" if most == 0 else f"at most {most} media item{'s' * (most > 1)}"
+        yield Finding(where, f"a {kind} post on {p} takes {what}; this one has {len(media)}")
+    elif 0 < len(media) < tr.min_media:
+        yield Finding(where, f"a {kind} post needs at least {tr.min_media} media items")
+    kinds = [rules.media_kind(item) for item in media]
+    for i, found in enumerate(kinds):
+        if found and tr.media_kinds and found not in tr.media_kinds:
+            wanted = " or ".join(sorted(tr.media_kinds))
+            yield Finding((*where, i), f"media[{i}] is a {found}; a {kind} post takes {wanted}")
+    videos, photos = kinds.count("video"), kinds.count("photo")
+    if videos > rule.max_videos:
+        yield Finding(where, f"{p} takes at most {rule.max_videos} video(s) in a post")
+    elif videos and photos and not rule.mix_media:
+        yield Finding(where, f"{p} does not mix photos and videos in one post")
+    if rule.max_photo_bytes:
+        for i, item in enumerate(media):
+            size = _local_size(ctx, item.get("path")) if kinds[i] == "photo" else None
+            if size and size > rule.max_photo_bytes:
+                limit = rule.max_photo_bytes // (1024 * 1024)
+                message = f"{p} takes photos up to {limit} MB; this one is {size / 2**20:.1f} MB"
+                yield Finding((*where, i), message)
+
+
+def _poll(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    if content["type"] != "poll" or rule.poll is None:
+        return
+    p, poll = rule.provider, rule.poll
+    for i, option in enumerate(content.get("options") or []):
+        if len(option) > poll.option_chars:
+            yield Finding(
+                (*rules.origin(post, p, "options"), i),
+                f"poll option is {len(option)} characters; {p} allows {poll.option_chars}",
+            )
+    duration = content.get("duration")
+    if isinstance(duration, int) and duration > poll.max_days:
+        where = rules.origin(post, p, "duration")
+        yield Finding(where, f"a poll on {p} runs at most {poll.max_days} days")
+    if not _present(content, poll.question_key):
+        where = rules.origin(post, p, poll.question_key)
+        yield Finding(where, f"a poll on {p} needs its question in {poll.question_key}")
+
+
+def _method(
+    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
+) -> Iterable[Finding]:
+    allowed = {Method.RECYCLING: rule.recycling, Method.RECURRING: rule.recurring}
+    if not allowed.get(post.method, True):
+        for alias in aliases:
+            where = ("accounts", post.accounts.index(alias))
+            yield Finding(where, f"{rule.provider} does not take {post.method} posts ({alias})")
+    if rule.max_accounts is not None and len(aliases) > rule.max_accounts:
+        for alias in aliases[rule.max_accounts :]:
+            where = ("accounts", post.accounts.index(alias))
+            yield Finding(where, f"only {rule.max_accounts} {rule.provider} account per post")
+
+
+PROVIDER_CHECKS: tuple[ProviderCheck, ...] = (_required, _url, _lengths, _media, _poll, _method)
+
+
+def _unused_overrides(
+    ctx: _Context, post: Post, providers: dict[str, list[str]]
+) -> Iterable[Finding]:
+    for provider in post.networks:
+        if provider not in providers:
+            message = f"networks.{provider} is not used: no account of this post is on {provider}"
+            yield Finding(("networks", provider), message, WARNING, key=True)
+
+
+def _media_files(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Iterable[Finding]:
+    lists: list[tuple[Path_, Any]] = [(("media",), post.content.get("media"))]
+    lists += [(("networks", p, "media"), o.get("media")) for p, o in post.networks.items()]
+    for where, media in lists:
+        for i, item in enumerate(media or []):
+            for key in ("path", "thumbnail"):
+                value = item.get(key)
+                if not isinstance(value, str) or (key == "thumbnail" and "://" in value):
+                    continue
+                problem = ctx.media_file(value)[0]
+                if not problem and key == "path" and rules.media_kind(item) is None:
+                    problem = "has an extension that does not tell its kind; set type"
+                if problem:
+                    yield Finding((*where, i, key), f"media {key} {value!r} {problem}")
+
+
+def _local_size(ctx: _Context, value: Any) -> int:
+    return ctx.media_file(value)[1] if isinstance(value, str) else 0
+
+
+def _schedule(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Iterable[Finding]:
+    if post.method in _TIMED and post.at is not None:
+        if post.at <= ctx.now:
+            yield Finding(("at",), "at is in the past; Publer refuses backdated posts", WARNING)
+        elif post.at < ctx.now + timedelta(seconds=rules.MIN_LEAD_SECONDS):
+            yield Finding(("at",), "at is less than a minute ahead; Publer needs 1 minute", WARNING)
+    pairs = (("range", "start_date", "end_date"), ("recurring", "start_date", "end_date"))
+    for option, first, last in pairs:
+        value = post.options.get(option) or {}
+        start, end = _date(value, first), _date(value, last)
+        for name, parsed in ((first, start), (last, end)):
+            if isinstance(parsed, str):
+                yield Finding((option, name), f"{option}.{name}: {parsed}")
+        if (
+            start
+            and end
+            and not isinstance(start, str)
+            and not isinstance(end, str)
+            and end < start
+        ):
+            yield Finding((option, last), f"{option}.{last} is before {option}.{first}")
+    expire = _date(post.options.get("recycling") or {}, "expire_date")
+    if isinstance(expire, str):
+        yield Finding(("recycling", "expire_date"), f"recycling.expire_date: {expire}")
+    elif expire and post.at and expire < post.at.date():
+        yield Finding(("recycling", "expire_date"), "recycling.expire_date is before at")
+
+
+def _date(options: dict[str, Any], key: str) -> Any:
+    """The date at ``key``, None when absent, or the problem's text."""
+    value = options.get(key)
+    try:
+        return parse_date(value) if isinstance(value, str) else None
+    except TimeParseError as exc:
+        return str(exc)
+
+
+POST_CHECKS: tuple[PostCheck, ...] = (_unused_overrides, _media_files, _schedule)
+
+
+def _check_repo(
+    ctx: _Context, valid: list[Source], built: list[Source]
+) -> Iterable[tuple[Source, Finding]]:
+    first: dict[str, Source] = {}
+    for source in built:
+        post = _post(source)
+        seen = first.setdefault(post.id, source)
+        if seen is not source:
+            message = f"duplicate post id {post.id!r} (first defined at {_post(seen).where()})"
+            yield source, Finding(("id",), message)
+    slots: dict[str, list[tuple[datetime, Source]]] = defaultdict(list)
+    for source in valid:
+        post = _post(source)
+        if post.method in _TIMED and post.at is not None:
+            for alias in post.accounts:
+                slots[alias].append((post.at, source))
+    gap = timedelta(seconds=rules.ACCOUNT_GAP_SECONDS)
+    for alias, times in slots.items():
+        times.sort(key=lambda pair: pair[0])
+        for (before, earlier), (at, later) in itertools.pairwise(times):
+            if at - before < gap:
+                message = (
+                    f"{alias} already has {_post(earlier).id!r} at {_post(earlier).where()}, "
+                    "less than a minute apart; Publer needs a 1-minute gap"
+                )
+                yield later, Finding(("at",), message)
