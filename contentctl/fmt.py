@@ -147,6 +147,8 @@ def _yaml() -> YAML:
 
 def format_text(text: str, *, source: str = "<text>") -> str:
     """The canonical form of one YAML stream; ``source`` names it in errors."""
+    # YAML reads every line break as \n, so this changes no value, only the line ends
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     match = _PRELUDE.match(text)
     prelude = "".join(f"{line.rstrip()}\n" for line in match.group().splitlines()) if match else ""
     body = text[match.end() :] if match else text

@@ -166,6 +166,11 @@ def test_posts_list_items_are_reordered_and_keep_their_comments() -> None:
     ]
 
 
+def test_windows_line_ends_become_unix_ones_everywhere() -> None:
+    out = format_text("# head\r\ntext: a\r\nid: b\r\n# tail\r\n")
+    assert out == "# head\nid: b\ntext: a\n# tail\n"
+
+
 def test_config_files_get_the_config_order() -> None:
     src = (
         "defaults:\n  method: draft\n  labels: [a]\naccounts:\n  fb:\n    provider: facebook\n"
