@@ -27,7 +27,12 @@ from contentctl.sandbox.seed import (
     reset,
     seed,
 )
-from contentctl.sandbox.server import IN_PROCESS_BASE_URL, in_process_transport, serve
+from contentctl.sandbox.server import (
+    IN_PROCESS_BASE_URL,
+    SandboxTransport,
+    in_process_transport,
+    serve,
+)
 from contentctl.sandbox.store import PostQuery, Store
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "JobStatusShape",
     "PostQuery",
     "SandboxApp",
+    "SandboxTransport",
     "SeedInfo",
     "Store",
     "Variants",

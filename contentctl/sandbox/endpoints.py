@@ -140,6 +140,8 @@ def job_status(_: Request, ctx: Context, job_id: str) -> Response:
     status, payload = found
     word = ctx.variants.complete_word if status == "complete" else status
     inner = {"status": word, "payload": {} if payload is None else payload, "plan": PLAN}
+    if status == "failed" and isinstance(payload, dict) and payload.get("errors"):
+        inner["errors"] = payload["errors"]
     if ctx.variants.job_status is JobStatusShape.WRAPPED:
         return Response(200, {"success": True, "data": {"status": word, "result": inner}})
     return Response(200, inner)
@@ -245,7 +247,8 @@ def _bound(raw: str, *, end: bool) -> datetime:
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        parsed = parse_time(raw)
+        # An unencoded "+" in a hand-typed query string arrives as a space.
+        parsed = parse_time(raw.replace(" ", "+"))
         if parsed is None:
             raise RequestRejected(400, f"Invalid date {raw}") from None
         return parsed

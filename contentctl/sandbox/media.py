@@ -101,6 +101,8 @@ def from_url(req: Request, ctx: Context) -> Response:
             media.update(caption=item.get("caption"), source=item.get("source"))
             ctx.store.add_media(ctx.workspace_id, media)
             created.append(media)
+    if ctx.faults.fail_jobs:
+        return add_job(ctx, new_id(ctx.now), {"errors": ["The media could not be fetched"]})
     return add_job(ctx, new_id(ctx.now), created)
 
 

@@ -35,8 +35,15 @@ from contentctl.sandbox.wsgi import DropConnection
 IN_PROCESS_BASE_URL = "http://sandbox.invalid/api/v1"
 
 
-class _DroppingTransport(httpx.WSGITransport):
-    """WSGITransport that turns ``DropConnection`` into the error a cut socket gives."""
+class SandboxTransport(httpx.WSGITransport):
+    """WSGITransport that turns ``DropConnection`` into the error a cut socket gives.
+
+    ``sandbox`` is the app behind it, so tests can read ``transport.sandbox.store``.
+    """
+
+    def __init__(self, app: SandboxApp) -> None:
+        super().__init__(app=app)
+        self.sandbox = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -55,16 +62,13 @@ def in_process_transport(
     faults: Faults | None = None,
     rate_limit: int | None = 100,
     variants: Variants | None = None,
-) -> httpx.BaseTransport:
+) -> SandboxTransport:
     """A transport serving the sandbox in this process (base URL ``IN_PROCESS_BASE_URL``)."""
     if db is None:
         db = default_db_path(config) if config is not None else ":memory:"
     store = Store(db)
     seed(store, config)
-    app = SandboxApp(store, clock, faults, rate_limit, variants=variants)
-    transport = _DroppingTransport(app=app)
-    transport.sandbox = app  # type: ignore[attr-defined]  # lets tests reach the store
-    return transport
+    return SandboxTransport(SandboxApp(store, clock, faults, rate_limit, variants=variants))
 
 
 class _Handler(ServerHandler):

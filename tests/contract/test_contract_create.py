@@ -274,6 +274,7 @@ def test_failed_jobs_create_nothing(remote: Remote) -> None:
     remote.admin("POST", "faults", {"fail_jobs": True})
     job = remote.run(one(remote, "facebook", {"text": "doomed"}))
     assert job["status"] == "failed"
+    assert job["errors"] == ["The job failed; no post was created"]
     assert remote.posts() == []
 
 

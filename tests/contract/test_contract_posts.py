@@ -58,6 +58,9 @@ def test_posts_filter_by_state_account_time_text_and_type(remote: Remote) -> Non
     assert texts(**{"account_ids[]": [remote.id("facebook")]}) == ["alpha", "delta"]
     assert texts(**{"from": "2030-01-01", "to": "2030-01-02"}) == ["alpha", "beta"]
     assert texts(**{"from": at(hours=2), "to": at(hours=40)}) == ["beta"]
+    # A hand-typed "+" offset arrives as a space and still reads as an offset.
+    raw = remote.client.get("/posts?from=2030-01-02T00:00:00+00:00&to=2030-01-03T00:00:00+00:00")
+    assert [p["text"] for p in raw.json()["posts"]] == ["beta"]
     assert texts(query="GAMMA") == ["gamma link"]
     assert texts(postType="link") == ["gamma link"]
     [link] = remote.posts(postType="link")
