@@ -207,7 +207,6 @@ class Applier:
 
     def _finish(self, batch_id: str) -> None:
         job_id = self.state.intents[batch_id]["job_id"]
-        self.progress(f"Waiting for job {job_id}…")
         faultpoints.kill_point("polling")
         job = self.client.wait_for_job(job_id)
         faultpoints.kill_point("job-complete")

@@ -367,6 +367,65 @@ def schema(name: str) -> None:
     click.echo(schema_text(name), nl=False)
 
 
+# -- fmt and init -----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 listing files that would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@click.pass_context
+def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+    """Rewrite manifests in one canonical form, keeping every comment.
+
+    \b
+    Examples:
+      contentctl fmt                 # the config and every manifest
+      contentctl fmt --check --diff  # CI: fail and show what would change
+    """
+    from contentctl.fmt import collect_files, format_file, unified_diff
+
+    if paths:
+        targets = [(ctx.obj["cwd"] / p).resolve() for p in paths]
+    else:
+        config = _config(ctx)
+        targets = [config.path, config.content_dir]
+    changed = []
+    for path in collect_files(targets):
+        result = format_file(path, write=not check)
+        if result.changed:
+            changed.append(path)
+            if show_diff:
+                click.echo(unified_diff(result), nl=False)
+    cwd = ctx.obj["cwd"]
+    for path in changed:
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        click.echo(f"{'would reformat' if check else 'reformatted'} {shown}", err=check)
+    if check and changed:
+        _exit(ctx, ExitCode.ERROR)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--workspace-id", default=None, help="Your Publer workspace id.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None, force: bool, workspace_id: str | None) -> None:
+    """Scaffold a content repo: config, two posts, pre-commit and GitHub Actions.
+
+    \b
+    Example:
+      contentctl init my-posts && cd my-posts && contentctl plan
+    """
+    from contentctl.scaffold import init_repo
+
+    target = (ctx.obj["cwd"] / directory) if directory else ctx.obj["cwd"]
+    written = init_repo(target, force=force, workspace_id=workspace_id)
+    for path in written:
+        click.echo(f"created {path.relative_to(target)}")
+    click.echo(f"\nNext: cd {target} && contentctl validate && contentctl plan")
+
+
 # -- sandbox ---------------------------------------------------------------
 
 

@@ -123,7 +123,7 @@ def spec_hash(spec: Mapping[str, Any]) -> str:
 def fingerprint(text: str) -> str:
     """What identifies a post's content on the remote, where only its text is listed back."""
     normalised = " ".join(text.split())
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def format_utc(moment: datetime) -> str:

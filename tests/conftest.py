@@ -1,0 +1,74 @@
+"""Guards for every test: no real network, no writes to the user's home directory.
+
+As pre-commit's ``dont_write_to_home_directory``: HOME points at a temp folder,
+and any socket connection to a non-loopback address fails the test.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback(address: Any) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        if host in ("localhost", ""):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+    return True  # unix sockets
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _loopback(address):
+        raise AssertionError(f"a test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    if not _loopback(address):
+        raise AssertionError(f"a test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if host not in (None, "localhost") and not _is_ip(host):
+        raise AssertionError(f"a test tried to resolve a host name: {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _is_ip(host: Any) -> bool:
+    try:
+        ipaddress.ip_address(host if isinstance(host, str) else host.decode())
+        return True
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_network_no_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("PUBLER_API_KEY", "PUBLER_WORKSPACE_ID", "CONTENTCTL_ENDPOINT",
+                 "CONTENTCTL_TEST_KILL_AT", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+    yield
+
