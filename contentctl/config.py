@@ -41,10 +41,13 @@ _TYPE_WORDS = {
 
 
 def find_config(start: Path) -> Path:
-    """The contentctl.yaml at ``start`` or in the nearest folder above it."""
+    """The contentctl.yaml at ``start`` (a folder, a manifest or the config itself) or in the
+    nearest folder above it."""
     start = start.resolve()
     if start.is_file():
-        return start
+        if start.name == CONFIG_NAME:
+            return start
+        start = start.parent  # a manifest: its repo's config is above it
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -320,7 +320,7 @@ def _build(config: Config, source: Source, locator: Locator) -> tuple[Source, li
     reason, path = _unbuildable(data, config)
     if reason:
         skipped = at_path(path, f"post not loaded: {reason}")
-        return Source(**{**source.__dict__, "skipped": skipped}), problems
+        return replace(source, skipped=skipped), problems
     post = Post(
         id=data["id"],
         file=source.file,
@@ -336,7 +336,7 @@ def _build(config: Config, source: Source, locator: Locator) -> tuple[Source, li
         labels=tuple(data.get("labels") or ()),
         options={k: data[k] for k in OPTION_KEYS if k in data},
     )
-    return Source(**{**source.__dict__, "post": post}), problems
+    return replace(source, post=post), problems
 
 
 def _unbuildable(data: dict[str, Any], config: Config) -> tuple[str, Path_]:

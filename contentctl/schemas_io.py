@@ -53,7 +53,7 @@ def post_validator() -> Any:
 _TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
-    "string": "text",
+    "string": "a string",
     "integer": "a whole number",
     "number": "a number",
     "boolean": "true or false",
@@ -71,7 +71,7 @@ def describe_error(error: Any) -> list[tuple[tuple[str | int, ...], str, bool]]:
     node = _schema_node(tuple(error.schema_path)[:-1])
     custom = node.get("errorMessage") if isinstance(node, dict) else None
     kind, name = error.kind, type(error.kind).__name__
-    field = next((p for p in reversed(path) if isinstance(p, str)), "the post")
+    field = _field(path)
     value = error.instance
     if name in ("AdditionalProperties", "PropertyNames"):
         keys = kind.unexpected if name == "AdditionalProperties" else [kind.error.instance]
@@ -108,6 +108,14 @@ def describe_error(error: Any) -> list[tuple[tuple[str | int, ...], str, bool]]:
     if name == "UniqueItems":
         return [(path, f"{field} lists the same item twice", False)]
     return [(path, str(error.message), False)]
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    """The name a message uses for the value at ``path``: "text", "options[0]"."""
+    last = max((i for i, p in enumerate(path) if isinstance(p, str)), default=-1)
+    if last < 0:
+        return "the post"
+    return str(path[last]) + "".join(f"[{i}]" for i in path[last + 1 :])
 
 
 def _schema_node(schema_path: tuple[Any, ...]) -> Any:

@@ -15,10 +15,10 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, NamedTuple
 
 from contentctl import rules
 from contentctl.load import LoadResult, Locator, Source, load_repo
@@ -65,7 +65,9 @@ def validate(
             data = {**data, "method": default}  # the schema's if/then read method
         if not validator.is_valid(data):
             failed.add(id(source))
-            out.extend(_schema_diagnostics(validator.iter_errors(data), source, locator))
+            for error in validator.iter_errors(data):
+                for path, message, key in describe_error(error):
+                    out.append(_locate(source, Finding(path, message, key=key), locator))
     # "post not loaded" notes repeat what the schema says better
     drop = {s.skipped for s in result.sources if s.skipped is not None and id(s) in failed}
     out.extend(d for d in result.diagnostics if d not in drop)
@@ -92,16 +94,6 @@ def _locate(source: Source, finding: Finding, locator: Locator) -> Diagnostic:
     return locator.diagnostic(
         source.file, source.document, path, finding.message, finding.severity, key=finding.key
     )
-
-
-def _schema_diagnostics(
-    errors: Iterable[Any], source: Source, locator: Locator
-) -> list[Diagnostic]:
-    out = []
-    for error in errors:
-        for path, message, key in describe_error(error):
-            out.append(_locate(source, Finding(path, message, key=key), locator))
-    return out
 
 
 # -- rules --------------------------------------------------------------------
@@ -148,11 +140,16 @@ def _providers(config: Config, post: Post) -> dict[str, list[str]]:
 
 
 def _check_accounts(ctx: _Context, post: Post) -> Iterable[Finding]:
-    known = list(ctx.config.accounts)
+    accounts = ctx.config.accounts
     for i, alias in enumerate(post.accounts):
-        if alias not in ctx.config.accounts:
-            message = f"unknown account {alias!r}"
-            yield Finding(("accounts", i), with_hint(message, alias, known) + " in contentctl.yaml")
+        if alias not in accounts:
+            # "instagram" for the one Instagram account is a likely slip
+            same = [a.alias for a in accounts.values() if a.provider == alias]
+            message = f"unknown account alias {alias!r}"
+            hint = f"{message} (did you mean {same[0]!r}?)" if len(same) == 1 else None
+            message = hint or with_hint(message, alias, list(accounts))
+            note = "aliases are set under accounts: in contentctl.yaml"
+            yield Finding(("accounts", i), f"{message}; {note}")
 
 
 def _check_post(ctx: _Context, post: Post) -> Iterable[Finding]:
@@ -168,29 +165,41 @@ def _check_post(ctx: _Context, post: Post) -> Iterable[Finding]:
                 f"{provider} takes {', '.join(rule.types)}",
             )
             continue
+        target = _Target(ctx, post, rule, content, aliases)
         for check in PROVIDER_CHECKS:
-            yield from check(ctx, post, rule, content, aliases)
+            yield from check(target)
     for post_check in POST_CHECKS:
         yield from post_check(ctx, post, providers)
 
 
-ProviderCheck = Callable[
-    [_Context, Post, rules.NetworkRule, dict[str, Any], list[str]], Iterable[Finding]
-]
+class _Target(NamedTuple):
+    """One post as one network gets it: what each provider check looks at."""
+
+    ctx: _Context
+    post: Post
+    rule: rules.NetworkRule
+    content: dict[str, Any]
+    aliases: list[str]
+
+
+ProviderCheck = Callable[[_Target], Iterable[Finding]]
 PostCheck = Callable[[_Context, Post, dict[str, list[str]]], Iterable[Finding]]
 
 
-def _required(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _required(t: _Target) -> Iterable[Finding]:
+    _ctx, post, rule, content, _aliases = t
     kind = content["type"]
     for need in (*rules.type_rule(rule.provider, kind).requires, *rule.requires):
         options = need.split("|")
         if not any(_present(content, option) for option in options):
             yield Finding(
                 rules.origin(post, rule.provider, options[0]),
-                f"a {kind} post on {rule.provider} needs {' or '.join(options)}",
+                f"{_a(kind)} post on {rule.provider} needs {' or '.join(options)}",
             )
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _present(content: dict[str, Any], dotted: str) -> bool:
@@ -202,18 +211,16 @@ def _present(content: dict[str, Any], dotted: str) -> bool:
     return True
 
 
-def _url(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _url(t: _Target) -> Iterable[Finding]:
+    _ctx, post, rule, content, _aliases = t
     url = content.get("url")
     if isinstance(url, str) and not rule.url_is_slug and not url.startswith(_WEB):
         where = rules.origin(post, rule.provider, "url")
         yield Finding(where, f"url must start with http:// or https:// on {rule.provider}")
 
 
-def _lengths(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _lengths(t: _Target) -> Iterable[Finding]:
+    _ctx, post, rule, content, _aliases = t
     limits = (("text", rules.text_limit(rule.provider, content)), ("title", rule.title_limit))
     for key, limit in limits:
         value = content.get(key)
@@ -229,9 +236,8 @@ def _lengths(
             yield Finding(where, message, WARNING)
 
 
-def _media(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _media(t: _Target) -> Iterable[Finding]:
+    ctx, post, rule, content, _aliases = t
     kind, p = content["type"], rule.provider
     media = content.get("media") or []
     tr = rules.type_rule(p, kind)
@@ -241,14 +247,14 @@ def _media(
     most = rule.max_media if tr.max_media is None else min(rule.max_media, tr.max_media)
     if len(media) > most:
         what = "no media" if most == 0 else f"at most {most} media item{'s' * (most > 1)}"
-        yield Finding(where, f"a {kind} post on {p} takes {what}; this one has {len(media)}")
+        yield Finding(where, f"{_a(kind)} post on {p} takes {what}; this one has {len(media)}")
     elif 0 < len(media) < tr.min_media:
-        yield Finding(where, f"a {kind} post needs at least {tr.min_media} media items")
+        yield Finding(where, f"{_a(kind)} post needs at least {tr.min_media} media items")
     kinds = [rules.media_kind(item) for item in media]
     for i, found in enumerate(kinds):
         if found and tr.media_kinds and found not in tr.media_kinds:
             wanted = " or ".join(sorted(tr.media_kinds))
-            yield Finding((*where, i), f"media[{i}] is a {found}; a {kind} post takes {wanted}")
+            yield Finding((*where, i), f"media[{i}] is {_a(found)}; {_a(kind)} post takes {wanted}")
     videos, photos = kinds.count("video"), kinds.count("photo")
     if videos > rule.max_videos:
         yield Finding(where, f"{p} takes at most {rule.max_videos} video(s) in a post")
@@ -263,9 +269,8 @@ def _media(
                 yield Finding((*where, i), message)
 
 
-def _poll(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _poll(t: _Target) -> Iterable[Finding]:
+    _ctx, post, rule, content, _aliases = t
     if content["type"] != "poll" or rule.poll is None:
         return
     p, poll = rule.provider, rule.poll
@@ -284,9 +289,8 @@ def _poll(
         yield Finding(where, f"a poll on {p} needs its question in {poll.question_key}")
 
 
-def _method(
-    ctx: _Context, post: Post, rule: rules.NetworkRule, content: dict[str, Any], aliases: list[str]
-) -> Iterable[Finding]:
+def _method(t: _Target) -> Iterable[Finding]:
+    _ctx, post, rule, _content, aliases = t
     allowed = {Method.RECYCLING: rule.recycling, Method.RECURRING: rule.recurring}
     if not allowed.get(post.method, True):
         for alias in aliases:
@@ -343,13 +347,7 @@ def _schedule(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Ite
         for name, parsed in ((first, start), (last, end)):
             if isinstance(parsed, str):
                 yield Finding((option, name), f"{option}.{name}: {parsed}")
-        if (
-            start
-            and end
-            and not isinstance(start, str)
-            and not isinstance(end, str)
-            and end < start
-        ):
+        if isinstance(start, date) and isinstance(end, date) and end < start:
             yield Finding((option, last), f"{option}.{last} is before {option}.{first}")
     expire = _date(post.options.get("recycling") or {}, "expire_date")
     if isinstance(expire, str):
