@@ -26,8 +26,8 @@ from contentctl.yamlio import (
     MAX_FILE_BYTES,
     YamlProblem,
     decode_text,
+    document_positions,
     locate,
-    node_positions,
     parse_stream,
 )
 
@@ -56,6 +56,9 @@ class Source:
 
 @dataclass(frozen=True)
 class LoadResult:
+    """The posts read, the problems met, the repo-relative files read (sorted), and for
+    ``validate`` each post mapping as written plus the files' text (to locate errors)."""
+
     posts: tuple[Post, ...]
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]
@@ -81,15 +84,17 @@ class Locator:
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self._texts = texts
-        self._cache: dict[tuple[str, int], dict[tuple[Any, ...], tuple[int, int]]] = {}
+        self._cache: dict[str, list[dict[tuple[Any, ...], tuple[int, int]]]] = {}
 
     def position(
         self, file: str, document: int, path: Path_, *, key: bool = False
     ) -> tuple[int, int]:
-        positions = self._cache.get((file, document))
-        if positions is None:
-            text = self._texts.get(file, "")
-            positions = self._cache[(file, document)] = node_positions(text, document)
+        documents = self._cache.get(file)
+        if documents is None:
+            # every document of the file in one pass: a file of many failing
+            # documents is composed once, not once per document
+            documents = self._cache[file] = document_positions(self._texts.get(file, ""))
+        positions = documents[document] if document < len(documents) else {}
         if key and (*path, KEY) in positions:
             return positions[(*path, KEY)]
         return locate(positions, path)

@@ -133,8 +133,16 @@ def _fill(template: str | None, value: Any) -> str | None:
 
 
 def with_hint(message: str, value: Any, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1) if isinstance(value, str) else []
-    return f"{message} (did you mean {close[0]!r}?)" if close else message
+    """``message`` plus "(did you mean 'x'?)" when a choice is close to ``value``."""
+    close = _closest(value, tuple(choices)) if isinstance(value, str) else None
+    return f"{message} (did you mean {close!r}?)" if close else message
+
+
+@cache
+def _closest(value: str, choices: tuple[str, ...]) -> str | None:
+    # cached: a repo tends to repeat the same slip in many posts
+    matches = difflib.get_close_matches(value, choices, n=1)
+    return matches[0] if matches else None
 
 
 def _json_type(value: Any) -> str:

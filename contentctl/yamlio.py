@@ -219,21 +219,28 @@ def node_positions(text: str, document: int = 0) -> dict[tuple[Any, ...], tuple[
     Used only for files that have errors: re-composing is cheap (well under a
     millisecond per post) and keeps the hot path free of position tracking.
     """
+    found = document_positions(text, last=document)
+    return found[document] if document < len(found) else {}
+
+
+def document_positions(
+    text: str, last: int | None = None
+) -> list[dict[tuple[Any, ...], tuple[int, int]]]:
+    """``node_positions`` of every document (up to ``last``) in one pass over the stream."""
     loader = StrictLoader(text)
-    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+    out: list[dict[tuple[Any, ...], tuple[int, int]]] = []
     try:
-        index = -1
-        while loader.check_node():
+        while loader.check_node() and (last is None or len(out) <= last):
             node = loader.get_node()
-            index += 1
-            if index == document and node is not None:
+            if node is not None:
+                positions: dict[tuple[Any, ...], tuple[int, int]] = {}
                 _walk(node, (), positions, 0)
-                break
+                out.append(positions)
     except yaml.YAMLError:
         pass
     finally:
         loader.dispose()
-    return positions
+    return out
 
 
 def _walk(
