@@ -105,8 +105,12 @@ class Applier:
                 self.report.deleted += 1
             else:
                 entry = dict(self.state.entry(*change.key) or {})
-                entry.update(status="deleted", remote_id=None, post_link=None,
-                             updated_at=format_utc(self.now()))
+                entry.update(
+                    status="deleted",
+                    remote_id=None,
+                    post_link=None,
+                    updated_at=format_utc(self.now()),
+                )
                 self.state.set_entry(*change.key, entry)
         self.write()
         faultpoints.kill_point("replace-between")
@@ -129,8 +133,11 @@ class Applier:
         for index, change in enumerate(changes, 1):
             assert change.target is not None
             self.progress(f"Updating {index}/{len(changes)}: {change.post_id} @ {change.alias}")
-            fields = {k: change.target.network.get(k) for k in ("text", "title")
-                      if change.target.network.get(k) is not None}
+            fields = {
+                k: change.target.network.get(k)
+                for k in ("text", "title")
+                if change.target.network.get(k) is not None
+            }
             try:
                 answer = self.client.update_post(str(change.remote_id), fields)
             except PublerRequestError as exc:
@@ -174,7 +181,9 @@ class Applier:
         for batch_id in submitted:
             self._finish(batch_id)
 
-    def _submit(self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str]) -> str | None:
+    def _submit(
+        self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str]
+    ) -> str | None:
         batch_id = uuid.uuid4().hex
         first = batch[0][0]
         self.state.intents[batch_id] = {
@@ -186,8 +195,10 @@ class Applier:
         }
         self.write()
         faultpoints.kill_point("intent-written")
-        bulk = {"state": first.bulk_state,
-                "posts": [bulk_post(group, media_ids) for group in batch]}
+        bulk = {
+            "state": first.bulk_state,
+            "posts": [bulk_post(group, media_ids) for group in batch],
+        }
         try:
             job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)
         except UnknownOutcomeError as exc:
@@ -239,9 +250,12 @@ class Applier:
             except PublerError as exc:
                 raise type(exc)(f"uploading {path}: {exc.message}") from None
             ids[sha] = str(media["id"])
-            self.state.media[sha] = {"media_id": ids[sha], "path": path,
-                                     "type": str(media.get("type") or "photo"),
-                                     "uploaded_at": format_utc(self.now())}
+            self.state.media[sha] = {
+                "media_id": ids[sha],
+                "path": path,
+                "type": str(media.get("type") or "photo"),
+                "uploaded_at": format_utc(self.now()),
+            }
         if missing:
             self.write()
         return ids
@@ -254,7 +268,8 @@ def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]
     request, so a post's TikTok accounts each get a bulk post of their own.
     """
     groups: dict[tuple[str, str], dict[tuple[str, int], list[Target]]] = {}
-    for target in targets:
+    # in time order, so each bulk covers a narrow window and settling lists few pages
+    for target in sorted(targets, key=_time_key):
         lane = groups.setdefault((target.endpoint.value, target.bulk_state), {})
         slot = 0
         if target.provider == "tiktok":
@@ -265,6 +280,10 @@ def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]
         posts = list(lane.values())
         batches.extend(posts[i : i + size] for i in range(0, len(posts), size))
     return batches
+
+
+def _time_key(target: Target) -> str:
+    return str(target.spec["account"].get("scheduled_at") or "")
 
 
 def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> dict[str, Any]:

@@ -73,8 +73,14 @@ def _config(ctx: click.Context, path: Path | None = None) -> Any:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="github prints ::error annotations for pull requests.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints ::error annotations for pull requests.",
+)
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check manifests against the schemas and each network's rules.
@@ -100,18 +106,32 @@ def _diagnostics_out(checked: Any, fmt: str) -> str:
 
     diags = checked.diagnostics
     if fmt == "json":
-        return json.dumps({
-            "format_version": 1,
-            "valid": not checked.errors,
-            "files": len(checked.result.files),
-            "posts": len(checked.result.posts),
-            "errors": len(checked.errors),
-            "warnings": len(diags) - len(checked.errors),
-            "diagnostics": [
-                {"file": d.file, "line": d.line, "column": d.column, "severity": str(d.severity),
-                 "message": d.message, "path": d.path} for d in diags
-            ],
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "format_version": 1,
+                    "valid": not checked.errors,
+                    "files": len(checked.result.files),
+                    "posts": len(checked.result.posts),
+                    "errors": len(checked.errors),
+                    "warnings": len(diags) - len(checked.errors),
+                    "diagnostics": [
+                        {
+                            "file": d.file,
+                            "line": d.line,
+                            "column": d.column,
+                            "severity": str(d.severity),
+                            "message": d.message,
+                            "path": d.path,
+                        }
+                        for d in diags
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if fmt == "github":
         lines = []
         for d in diags:
@@ -122,9 +142,13 @@ def _diagnostics_out(checked: Any, fmt: str) -> str:
     errors, warnings = len(checked.errors), len(diags) - len(checked.errors)
     lines.append(
         f"{len(checked.result.posts)} posts in {len(checked.result.files)} files: "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}."
     )
     return "".join(line + "\n" for line in lines)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # -- plan and apply ---------------------------------------------------------
@@ -152,12 +176,23 @@ def _color(no_color: bool) -> bool:
 
 
 _published_flags = [
-    click.option("--replace-published", is_flag=True,
-                 help="Delete and re-post published posts whose change the network cannot edit."),
-    click.option("--delete-published", is_flag=True,
-                 help="Delete published posts that were removed from the manifests."),
-    click.option("--lock-timeout", default=0.0, type=float, show_default=True,
-                 help="Seconds to wait for another run's lock."),
+    click.option(
+        "--replace-published",
+        is_flag=True,
+        help="Delete and re-post published posts whose change the network cannot edit.",
+    ),
+    click.option(
+        "--delete-published",
+        is_flag=True,
+        help="Delete published posts that were removed from the manifests.",
+    ),
+    click.option(
+        "--lock-timeout",
+        default=0.0,
+        type=float,
+        show_default=True,
+        help="Seconds to wait for another run's lock.",
+    ),
     click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
 ]
 
@@ -172,17 +207,35 @@ def _with(options: list[Callable[..., Any]]) -> Callable[[Callable[..., Any]], C
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Save the plan for `contentctl apply FILE`.")
-@click.option("--detailed-exitcode", is_flag=True,
-              help="Exit 0 with no changes, 2 with changes, 1 on error.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Save the plan for `contentctl apply FILE`.",
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
+)
 @_with(_published_flags)
 @click.pass_context
-def plan(ctx: click.Context, fmt: str, out: Path | None, detailed_exitcode: bool,
-         replace_published: bool, delete_published: bool, lock_timeout: float,
-         no_color: bool) -> None:
+def plan(
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    replace_published: bool,
+    delete_published: bool,
+    lock_timeout: float,
+    no_color: bool,
+) -> None:
     """Show what apply would change on Publer.
 
     \b
@@ -228,9 +281,15 @@ def plan(ctx: click.Context, fmt: str, out: Path | None, detailed_exitcode: bool
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
 @_with(_published_flags)
 @click.pass_context
-def apply(ctx: click.Context, plan_file: Path | None, auto_approve: bool,
-          replace_published: bool, delete_published: bool, lock_timeout: float,
-          no_color: bool) -> None:
+def apply(
+    ctx: click.Context,
+    plan_file: Path | None,
+    auto_approve: bool,
+    replace_published: bool,
+    delete_published: bool,
+    lock_timeout: float,
+    no_color: bool,
+) -> None:
     """Make the planned changes on Publer and record them in the state.
 
     \b
@@ -254,7 +313,9 @@ def apply(ctx: click.Context, plan_file: Path | None, auto_approve: bool,
         if plan_file is not None:
             saved = read_plan(ctx.obj["cwd"] / plan_file)
             if state.intents:
-                raise_stale = "an interrupted apply left work to settle; run `contentctl plan` again"
+                raise_stale = (
+                    "an interrupted apply left work to settle; run `contentctl plan` again"
+                )
                 from contentctl.errors import StalePlanError
 
                 raise StalePlanError(f"the saved plan is stale: {raise_stale}")
@@ -372,7 +433,9 @@ def schema(name: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 listing files that would change.")
+@click.option(
+    "--check", is_flag=True, help="Change nothing; exit 1 listing files that would change."
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
 @click.pass_context
 def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
@@ -437,29 +500,60 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address only.")
 @click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file (default .contentctl/sandbox.db beside contentctl.yaml; ':memory:' for none).")
-@click.option("--rate-limit", default=100, show_default=True, type=int,
-              help="Requests per 2-minute window; 0 turns the limit off.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite file (default: .contentctl/sandbox.db beside contentctl.yaml; ':memory:').",
+)
+@click.option(
+    "--rate-limit",
+    default=100,
+    show_default=True,
+    type=int,
+    help="Requests per 2-minute window; 0 turns the limit off.",
+)
 @click.option("--latency-ms", default=0, type=int, help="Added latency on every answer.")
 @click.option("--error-rate", default=0.0, type=float, help="Share of answers replaced by 5xx.")
 @click.option("--burst-429", default=0, type=int, help="Answer the next N requests with 429.")
 @click.option("--stuck-polls", default=0, type=int, help="Jobs stay 'working' for N polls.")
 @click.option("--fail-jobs", is_flag=True, help="Jobs end 'failed'.")
-@click.option("--drop-after-commit", default=0, type=int,
-              help="Record the next N bulks, then cut the connection before answering.")
+@click.option(
+    "--drop-after-commit",
+    default=0,
+    type=int,
+    help="Record the next N bulks, then cut the connection before answering.",
+)
 @click.option("--seed", "random_seed", default=0, type=int, help="Seed for random faults.")
 @click.pass_context
-def sandbox_serve(ctx: click.Context, host: str, port: int, db_path: Path | None, rate_limit: int,
-                  latency_ms: int, error_rate: float, burst_429: int, stuck_polls: int,
-                  fail_jobs: bool, drop_after_commit: int, random_seed: int) -> None:
+def sandbox_serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    db_path: Path | None,
+    rate_limit: int,
+    latency_ms: int,
+    error_rate: float,
+    burst_429: int,
+    stuck_polls: int,
+    fail_jobs: bool,
+    drop_after_commit: int,
+    random_seed: int,
+) -> None:
     """Serve the sandbox over HTTP on 127.0.0.1 (for tests, curl and fault injection)."""
     from contentctl import sandbox as sb
 
     config = _optional_config(ctx)
-    faults = sb.Faults(latency_ms=latency_ms, error_rate=error_rate, burst_429=burst_429,
-                       stuck_polls=stuck_polls, fail_jobs=fail_jobs,
-                       drop_after_commit=drop_after_commit, random_seed=random_seed)
+    faults = sb.Faults(
+        latency_ms=latency_ms,
+        error_rate=error_rate,
+        burst_429=burst_429,
+        stuck_polls=stuck_polls,
+        fail_jobs=fail_jobs,
+        drop_after_commit=drop_after_commit,
+        random_seed=random_seed,
+    )
     db = _sandbox_db(config, db_path)
 
     def ready(url: str, api_key: str, workspace_id: str) -> None:
@@ -469,8 +563,15 @@ def sandbox_serve(ctx: click.Context, host: str, port: int, db_path: Path | None
         click.echo(f"  export PUBLER_WORKSPACE_ID={workspace_id}", err=False)
         sys.stdout.flush()
 
-    sb.serve(db, config, host=host, port=port, faults=faults,
-             rate_limit=rate_limit or None, on_ready=ready)
+    sb.serve(
+        db,
+        config,
+        host=host,
+        port=port,
+        faults=faults,
+        rate_limit=rate_limit or None,
+        on_ready=ready,
+    )
 
 
 @sandbox.command("seed")
@@ -494,7 +595,9 @@ def sandbox_reset(ctx: click.Context, db_path: Path | None) -> None:
 
     config = _optional_config(ctx)
     info = sb.reset(_sandbox_db(config, db_path), config)
-    click.echo(f"Reset the sandbox: workspace {info.workspace_id}, {info.accounts} accounts, no posts.")
+    click.echo(
+        f"Reset the sandbox: workspace {info.workspace_id}, {info.accounts} accounts, no posts."
+    )
 
 
 def _optional_config(ctx: click.Context) -> Any:
@@ -520,4 +623,3 @@ def _sandbox_db(config: Any, db_path: Path | None) -> Path | str:
 
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="contentctl")
-

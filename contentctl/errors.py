@@ -86,9 +86,7 @@ class ApplyInterrupted(ContentctlError):
 class PublerError(ContentctlError):
     """Something went wrong talking to Publer (or the sandbox)."""
 
-    def __init__(
-        self, message: str, *, status: int | None = None, hint: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.status = status
 

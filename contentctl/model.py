@@ -61,7 +61,9 @@ class Diagnostic:
     path: str = "$"  # JSON path inside the document, e.g. "$.posts[2].text"
 
     def render(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.path}]"
+        return (
+            f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.path}]"
+        )
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,9 @@ class Post:
     content: Mapping[str, Any]
     networks: Mapping[str, Mapping[str, Any]]
     labels: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)  # range / recycling / recurring / share_next
+    options: Mapping[str, Any] = field(
+        default_factory=dict
+    )  # range / recycling / recurring / share_next
 
     def where(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"

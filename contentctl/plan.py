@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -139,11 +139,13 @@ def is_published(entry: Mapping[str, Any], now: datetime) -> bool:
     spec = entry.get("spec") or {}
     if status == "scheduled" and spec.get("endpoint") == Endpoint.PUBLISH.value:
         return True
-    if status == "scheduled" and spec.get("bulk_state") == "scheduled" and not (
-        spec.get("post", {}).get("recycling") or spec.get("post", {}).get("auto")
+    if (
+        status == "scheduled"
+        and spec.get("bulk_state") == "scheduled"
+        and not (spec.get("post", {}).get("recycling") or spec.get("post", {}).get("auto"))
     ):
         when = entry.get("scheduled_at")
-        return bool(when) and parse_utc(when) <= now
+        return isinstance(when, str) and parse_utc(when) <= now
     return False
 
 
@@ -164,7 +166,7 @@ def build_plan(
     return Plan(
         changes=tuple(changes),
         created_at=opts.now,
-        state_lineage=state.lineage,
+        state_lineage=state.lineage if state.exists else "",  # "" = no state file yet
         state_serial=state.serial,
         state_digest=state.content_digest(),
         manifests_digest=manifests_digest(targets),
@@ -173,14 +175,14 @@ def build_plan(
 
 
 def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptions) -> Change:
-    base = {"post_id": target.post_id, "alias": target.alias, "provider": target.provider}
+    base = Change(target.post_id, target.alias, target.provider, Action.NOOP, target=target)
     if entry is None or entry.get("status") == "deleted":
-        return Change(**base, action=Action.CREATE, target=target)
+        return replace(base, action=Action.CREATE, target=target)
     if entry.get("status") == "failed" or not entry.get("remote_id"):
         reason = f"last attempt failed: {entry.get('last_error') or 'unknown error'}"
-        return Change(**base, action=Action.CREATE, reason=reason, target=target, before=entry)
+        return replace(base, action=Action.CREATE, reason=reason, target=target, before=entry)
     if entry.get("content_hash") == target.content_hash:
-        return Change(**base, action=Action.NOOP, target=target, before=entry)
+        return replace(base, action=Action.NOOP, target=target, before=entry)
     fields = diff_specs(entry.get("spec") or {}, target.spec)
     changed = {f.path for f in fields}
     network_only = {p.removeprefix("network.") for p in changed if p.startswith("network.")}
@@ -188,35 +190,44 @@ def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptio
     if is_published(entry, opts.now):
         editable = EDITABLE_PUBLISHED.get(target.provider, frozenset())
         if in_place and network_only <= editable:
-            return Change(**base, action=Action.UPDATE, target=target, before=entry, fields=fields)
+            return replace(base, action=Action.UPDATE, target=target, before=entry, fields=fields)
         if opts.replace_published:
             reason = "published; re-posting because --replace-published was given"
-            return Change(**base, action=Action.REPLACE, reason=reason, target=target,
-                          before=entry, fields=fields)
+            return replace(
+                base,
+                action=Action.REPLACE,
+                reason=reason,
+                target=target,
+                before=entry,
+                fields=fields,
+            )
         allowed = ", ".join(sorted(editable)) or "nothing but labels"
         reason = (
             f"already published; {target.provider} lets Publer edit only {allowed} "
             f"(changed: {', '.join(sorted(changed))}); --replace-published deletes and re-posts it"
         )
-        return Change(**base, action=Action.BLOCKED, reason=reason, target=target,
-                      before=entry, fields=fields)
+        return replace(
+            base, action=Action.BLOCKED, reason=reason, target=target, before=entry, fields=fields
+        )
     if in_place and network_only <= EDITABLE_UNPUBLISHED:
-        return Change(**base, action=Action.UPDATE, target=target, before=entry, fields=fields)
+        return replace(base, action=Action.UPDATE, target=target, before=entry, fields=fields)
     reason = "changed " + ", ".join(sorted(changed)) + " (Publer cannot edit these in place)"
-    return Change(**base, action=Action.REPLACE, reason=reason, target=target, before=entry,
-                  fields=fields)
+    return replace(
+        base, action=Action.REPLACE, reason=reason, target=target, before=entry, fields=fields
+    )
 
 
 def _removal(post_id: str, alias: str, entry: Mapping[str, Any], opts: PlanOptions) -> Change:
-    base = {"post_id": post_id, "alias": alias, "provider": str(entry.get("provider", ""))}
+    base = Change(post_id, alias, str(entry.get("provider", "")), Action.NOOP, before=entry)
     if not entry.get("remote_id") or entry.get("status") in ("failed", "deleted"):
-        return Change(**base, action=Action.DELETE, reason="never created on Publer; forgotten",
-                      before=entry)
+        return replace(
+            base, action=Action.DELETE, reason="never created on Publer; forgotten", before=entry
+        )
     if is_published(entry, opts.now) and not opts.delete_published:
         reason = "removed from the manifests but already published; --delete-published removes it"
-        return Change(**base, action=Action.BLOCKED, reason=reason, before=entry)
+        return replace(base, action=Action.BLOCKED, reason=reason, before=entry)
     reason = "removed from the manifests" if alias else ""
-    return Change(**base, action=Action.DELETE, reason=reason, before=entry)
+    return replace(base, action=Action.DELETE, reason=reason, before=entry)
 
 
 def diff_specs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:

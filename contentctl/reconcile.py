@@ -22,7 +22,7 @@ from contentctl.errors import PublerRequestError
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient
 from contentctl.state import State
 
-WINDOW = timedelta(hours=1)  # slack around planned times when listing the remote
+WINDOW = timedelta(minutes=2)  # slack around planned times when listing the remote
 TIME_TOLERANCE = timedelta(seconds=60)
 
 
@@ -126,7 +126,9 @@ def settle_pending(
 
 
 def _list_candidates(
-    client: PublerClient, intent: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
+    client: PublerClient,
+    intent: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]]:
     account_ids = sorted({i["account_id"] for i in items if i.get("account_id")})
@@ -175,7 +177,9 @@ def _item_key(item: Mapping[str, Any]) -> tuple[str, str]:
     return (item["post_id"], item["alias"])
 
 
-def _failures_by_item(job: JobStatus, items: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+def _failures_by_item(
+    job: JobStatus, items: Sequence[Mapping[str, Any]]
+) -> dict[tuple[str, str], str]:
     """Attach each failure to its item: by bulk index when the key is one, else by account."""
     out: dict[tuple[str, str], str] = {}
     for failure in job.failures:
@@ -194,42 +198,53 @@ def _items_for(failure: JobFailure, items: Sequence[Mapping[str, Any]]) -> list[
 
 
 def _record_found(
-    state: State, item: Mapping[str, Any], post: Mapping[str, Any], intent: Mapping[str, Any],
+    state: State,
+    item: Mapping[str, Any],
+    post: Mapping[str, Any],
+    intent: Mapping[str, Any],
     now: datetime,
 ) -> None:
     previous = state.entry(item["post_id"], item["alias"]) or {}
     when = item.get("scheduled_at") or post.get("scheduled_at")
-    state.set_entry(item["post_id"], item["alias"], {
-        "account_id": item.get("account_id"),
-        "provider": item["provider"],
-        "remote_id": str(post["id"]),
-        "status": remote_status(post.get("state")),
-        "content_hash": item["content_hash"],
-        "spec": item["spec"],
-        "scheduled_at": format_utc(parse_utc(str(when))) if when else None,
-        "job_id": intent.get("job_id"),
-        "post_link": post.get("post_link"),
-        "last_error": None,
-        "created_at": previous.get("created_at") or format_utc(now),
-        "updated_at": format_utc(now),
-    })
+    state.set_entry(
+        item["post_id"],
+        item["alias"],
+        {
+            "account_id": item.get("account_id"),
+            "provider": item["provider"],
+            "remote_id": str(post["id"]),
+            "status": remote_status(post.get("state")),
+            "content_hash": item["content_hash"],
+            "spec": item["spec"],
+            "scheduled_at": format_utc(parse_utc(str(when))) if when else None,
+            "job_id": intent.get("job_id"),
+            "post_link": post.get("post_link"),
+            "last_error": None,
+            "created_at": previous.get("created_at") or format_utc(now),
+            "updated_at": format_utc(now),
+        },
+    )
 
 
 def _record_failure(
     state: State, item: Mapping[str, Any], intent: Mapping[str, Any], message: str, now: datetime
 ) -> None:
     previous = state.entry(item["post_id"], item["alias"]) or {}
-    state.set_entry(item["post_id"], item["alias"], {
-        "account_id": item.get("account_id"),
-        "provider": item["provider"],
-        "remote_id": None,
-        "status": "failed",
-        "content_hash": item["content_hash"],
-        "spec": item["spec"],
-        "scheduled_at": item.get("scheduled_at"),
-        "job_id": intent.get("job_id"),
-        "post_link": None,
-        "last_error": message,
-        "created_at": previous.get("created_at") or format_utc(now),
-        "updated_at": format_utc(now),
-    })
+    state.set_entry(
+        item["post_id"],
+        item["alias"],
+        {
+            "account_id": item.get("account_id"),
+            "provider": item["provider"],
+            "remote_id": None,
+            "status": "failed",
+            "content_hash": item["content_hash"],
+            "spec": item["spec"],
+            "scheduled_at": item.get("scheduled_at"),
+            "job_id": intent.get("job_id"),
+            "post_link": None,
+            "last_error": message,
+            "created_at": previous.get("created_at") or format_utc(now),
+            "updated_at": format_utc(now),
+        },
+    )

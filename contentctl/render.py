@@ -120,8 +120,8 @@ def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MAR
     counts = plan.counts
     head.append(
         "| {create} | {update} | {replace} | {delete} | {blocked} | {noop} |".format(
-            noop=counts["no-op"], **{k: counts[k] for k in ("create", "update", "replace",
-                                                              "delete", "blocked")}
+            noop=counts["no-op"],
+            **{k: counts[k] for k in ("create", "update", "replace", "delete", "blocked")},
         )
     )
     head.extend(["", *(f"> {note}" for note in plan.notes)])
@@ -148,7 +148,10 @@ def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MAR
 
 def _markdown_block(change: Change, now: datetime) -> str:
     symbol = _SYMBOL[change.action]
-    title = f"<code>{symbol}</code> **{change.action.value}** `{change.post_id}` on `{change.alias}` ({change.provider})"
+    title = (
+        f"<code>{symbol}</code> **{change.action.value}** `{change.post_id}` "
+        f"on `{change.alias}` ({change.provider})"
+    )
     lines = ["<details>", f"<summary>{title}</summary>", ""]
     if change.reason:
         prefix = "⚠️ " if change.action is Action.BLOCKED else ""

@@ -30,7 +30,9 @@ class Checked:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
-def check(config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None) -> Checked:
+def check(
+    config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None
+) -> Checked:
     from contentctl.validate import check_repo
 
     result, diagnostics = check_repo(config, paths, now=now)
@@ -88,7 +90,12 @@ def make_plan(
 def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
     """Refuse a plan made against another state or other manifests, naming what changed."""
     reasons = []
-    if plan.state_lineage != state.lineage:
+    if not plan.state_lineage:
+        if state.exists:
+            reasons.append("the state file was created since the plan was made")
+    elif not state.exists:
+        reasons.append("the state file the plan was made against is gone")
+    elif plan.state_lineage != state.lineage:
         reasons.append(f"the state's lineage is {state.lineage}, the plan's {plan.state_lineage}")
     elif plan.state_digest != state.content_digest():
         reasons.append(
@@ -101,9 +108,15 @@ def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
         planned = {c.key: c.target.content_hash for c in plan.changes if c.target is not None}
         now_hashes = {t.key: t.content_hash for t in targets}
         changed = sorted(
-            {k[0] for k in planned.keys() | now_hashes.keys() if planned.get(k) != now_hashes.get(k)}
+            {
+                k[0]
+                for k in planned.keys() | now_hashes.keys()
+                if planned.get(k) != now_hashes.get(k)
+            }
         )
-        listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        listed = ", ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
         reasons.append(f"the manifests changed since the plan was made (posts: {listed})")
     if reasons:
         raise StalePlanError(

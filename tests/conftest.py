@@ -64,11 +64,15 @@ def no_network_no_home(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    for name in ("PUBLER_API_KEY", "PUBLER_WORKSPACE_ID", "CONTENTCTL_ENDPOINT",
-                 "CONTENTCTL_TEST_KILL_AT", "NO_COLOR"):
+    for name in (
+        "PUBLER_API_KEY",
+        "PUBLER_WORKSPACE_ID",
+        "CONTENTCTL_ENDPOINT",
+        "CONTENTCTL_TEST_KILL_AT",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     yield
-

@@ -8,8 +8,15 @@ from contentctl.apply import bulk_post, plan_batches
 from contentctl.desired import Target, spec_hash
 
 
-def target(post_id: str, alias: str, provider: str = "facebook", *, endpoint: str = "schedule",
-           bulk_state: str = "scheduled", **network: Any) -> Target:
+def target(
+    post_id: str,
+    alias: str,
+    provider: str = "facebook",
+    *,
+    endpoint: str = "schedule",
+    bulk_state: str = "scheduled",
+    **network: Any,
+) -> Target:
     spec = {
         "endpoint": endpoint,
         "bulk_state": bulk_state,
@@ -21,16 +28,21 @@ def target(post_id: str, alias: str, provider: str = "facebook", *, endpoint: st
 
 
 def test_posts_group_their_accounts_and_bulks_respect_the_size() -> None:
-    targets = [target(f"p{i}", a, p) for i in range(7) for a, p in (("fb", "facebook"),
-                                                                      ("x", "twitter"))]
+    targets = [
+        target(f"p{i}", a, p) for i in range(7) for a, p in (("fb", "facebook"), ("x", "twitter"))
+    ]
     batches = plan_batches(targets, 3)
     assert [len(b) for b in batches] == [3, 3, 1]
     assert all(len(group) == 2 for b in batches for group in b)
 
 
 def test_endpoint_and_state_never_mix_in_one_bulk() -> None:
-    targets = [target("a", "fb"), target("b", "fb", endpoint="publish"),
-               target("c", "fb", bulk_state="draft"), target("d", "fb")]
+    targets = [
+        target("a", "fb"),
+        target("b", "fb", endpoint="publish"),
+        target("c", "fb", bulk_state="draft"),
+        target("d", "fb"),
+    ]
     batches = plan_batches(targets, 100)
     lanes = [{(t.endpoint, t.bulk_state) for g in b for t in g} for b in batches]
     assert all(len(lane) == 1 for lane in lanes)
@@ -44,8 +56,10 @@ def test_tiktok_accounts_of_one_post_go_in_separate_bulk_posts() -> None:
 
 
 def test_bulk_post_has_networks_accounts_and_media_ids() -> None:
-    group = [target("a", "fb", media=[{"path": "m/a.png", "sha256": "abc", "type": "photo"}]),
-             target("a", "x", "twitter", media=[{"url": "https://cdn.example/b.jpg"}])]
+    group = [
+        target("a", "fb", media=[{"path": "m/a.png", "sha256": "abc", "type": "photo"}]),
+        target("a", "x", "twitter", media=[{"url": "https://cdn.example/b.jpg"}]),
+    ]
     post = bulk_post(group, {"abc": "media-1"})
     assert post["networks"]["facebook"]["media"] == [{"id": "media-1", "type": "photo"}]
     assert post["networks"]["twitter"]["media"] == [
