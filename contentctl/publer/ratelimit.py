@@ -84,9 +84,8 @@ class RateBudget:
     def _effective_limit(self) -> int | None:
         if self._limit is None:
             return None
-        if self._server_limit is None:
-            return self._limit
-        return min(self._limit, self._server_limit)
+        # the server's own figure wins when it gives one: Publer may change its limit
+        return self._limit if self._server_limit is None else self._server_limit
 
     def _local_delay(self, now: float) -> float:
         limit = self._effective_limit()
