@@ -201,9 +201,13 @@ def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptio
                 before=entry,
                 fields=fields,
             )
-        allowed = ", ".join(sorted(editable)) or "nothing but labels"
+        allowed = (
+            f"lets Publer edit only {', '.join(sorted(editable))}"
+            if editable
+            else "allows no edits once published (only labels)"
+        )
         reason = (
-            f"already published; {target.provider} lets Publer edit only {allowed} "
+            f"already published; {target.provider} {allowed} "
             f"(changed: {', '.join(sorted(changed))}); --replace-published deletes and re-posts it"
         )
         return replace(
@@ -226,7 +230,7 @@ def _removal(post_id: str, alias: str, entry: Mapping[str, Any], opts: PlanOptio
     if is_published(entry, opts.now) and not opts.delete_published:
         reason = "removed from the manifests but already published; --delete-published removes it"
         return replace(base, action=Action.BLOCKED, reason=reason, before=entry)
-    reason = "removed from the manifests" if alias else ""
+    reason = "removed from the manifests"
     return replace(base, action=Action.DELETE, reason=reason, before=entry)
 
 

@@ -49,6 +49,8 @@ def relative(moment: datetime, now: datetime) -> str:
 
 
 def show_time(moment: datetime, zone: str, now: datetime) -> str:
+    if zone == "UTC":
+        return f"{moment:%Y-%m-%d %H:%M} UTC, {relative(moment, now)}"
     local = moment.astimezone(ZoneInfo(zone))
     utc = moment.strftime("%H:%M UTC")
     return f"{local:%Y-%m-%d %H:%M} {zone} ({utc}), {relative(moment, now)}"
@@ -93,7 +95,7 @@ def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None)
     unchanged = len(plan.changes) - len(shown)
     if not shown:
         out.append("")
-        out.append(f"No changes. {unchanged} posts are up to date.")
+        out.append(f"No changes. {unchanged} up to date.")
         return "\n".join(out) + "\n"
     out.append("")
     for change in _ordered(shown):
@@ -102,7 +104,7 @@ def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None)
         out.extend(f"      {line}" for line in _detail_lines(change, now))
     if unchanged:
         out.append("")
-        out.append(f"{unchanged} posts unchanged.")
+        out.append(f"{unchanged} unchanged.")
     return "\n".join(out) + "\n"
 
 
