@@ -103,7 +103,7 @@ def apply_then_check(root: Path, posts: dict[str, dict[str, Any]]) -> None:
     assert applied.exit_code == 0, applied.output
     after = remote(root)
     assert len(after) == expected(posts)
-    assert len({(acc, text) for _, acc, text, _ in after}) == len(after)  # no duplicates
+    assert len({(acc, text, at) for _, acc, text, at in after}) == len(after)  # no duplicates
     plan = run(root, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
     again = run(root, "apply", "--auto-approve")

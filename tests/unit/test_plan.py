@@ -128,7 +128,7 @@ def test_published_twitter_text_edit_is_blocked_with_reason() -> None:
     new = target(provider="twitter", alias="acme-x", text="b")
     change = only(plan_of([new], [(old, recorded(old, "published"))]))
     assert change.action is Action.BLOCKED
-    assert "twitter lets Publer edit only nothing but labels" in change.reason
+    assert "twitter allows no edits once published (only labels)" in change.reason
     assert not plan_of([new], [(old, recorded(old, "published"))]).has_changes
 
 
