@@ -1,0 +1,15 @@
+"""The command line: ``contentctl`` and its subcommands, one module per area.
+
+Importing this package registers every command on the root group.
+"""
+
+from __future__ import annotations
+
+from contentctl.cli import check, plan_apply, sandbox, state
+from contentctl.cli.base import cli
+
+__all__ = ["check", "cli", "main", "plan_apply", "sandbox", "state"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="contentctl")

@@ -1,0 +1,159 @@
+"""Commands on the manifests themselves: validate, fmt, init, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from contentctl.cli.base import cli, config_for, exit_with, plural
+from contentctl.errors import ExitCode
+
+# -- validate --------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints ::error annotations for pull requests.",
+)
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check manifests against the schemas and each network's rules.
+
+    \b
+    Every problem in every file, as path:line:col: severity: message [json.path].
+    Exit 1 if there is any error; warnings do not fail.
+    Examples:
+      contentctl validate
+      contentctl validate content/launch.yaml --format github
+    """
+    from contentctl import workflow
+
+    config = config_for(ctx, paths[0] if paths else None)
+    resolved = [(ctx.obj["cwd"] / p).resolve() for p in paths] or None
+    checked = workflow.check(config, resolved)
+    click.echo(_diagnostics_out(checked, fmt), nl=False)
+    exit_with(ctx, ExitCode.ERROR if checked.errors else ExitCode.OK)
+
+
+def _diagnostics_out(checked: Any, fmt: str) -> str:
+    import json
+
+    diags = checked.diagnostics
+    if fmt == "json":
+        return (
+            json.dumps(
+                {
+                    "format_version": 1,
+                    "valid": not checked.errors,
+                    "files": len(checked.result.files),
+                    "posts": len(checked.result.posts),
+                    "errors": len(checked.errors),
+                    "warnings": len(diags) - len(checked.errors),
+                    "diagnostics": [
+                        {
+                            "file": d.file,
+                            "line": d.line,
+                            "column": d.column,
+                            "severity": str(d.severity),
+                            "message": d.message,
+                            "path": d.path,
+                        }
+                        for d in diags
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    if fmt == "github":
+        lines = []
+        for d in diags:
+            message = f"{d.message} [{d.path}]".replace("%", "%25").replace("\n", "%0A")
+            lines.append(f"::{d.severity} file={d.file},line={d.line},col={d.column}::{message}")
+        return "".join(line + "\n" for line in lines)
+    lines = [d.render() for d in diags]
+    errors, warnings = len(checked.errors), len(diags) - len(checked.errors)
+    lines.append(
+        f"{len(checked.result.posts)} posts in {len(checked.result.files)} files: "
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}."
+    )
+    return "".join(line + "\n" for line in lines)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["post", "config", "state"]), default="post")
+def schema(name: str) -> None:
+    """Print a bundled JSON Schema (for editors and other tools)."""
+    from contentctl.schemas_io import schema_text
+
+    click.echo(schema_text(name), nl=False)
+
+
+# -- fmt and init -----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--check", is_flag=True, help="Change nothing; exit 1 listing files that would change."
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@click.pass_context
+def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+    """Rewrite manifests in one canonical form, keeping every comment.
+
+    \b
+    Examples:
+      contentctl fmt                 # the config and every manifest
+      contentctl fmt --check --diff  # CI: fail and show what would change
+    """
+    from contentctl.fmt import collect_files, format_file, unified_diff
+
+    if paths:
+        targets = [(ctx.obj["cwd"] / p).resolve() for p in paths]
+    else:
+        config = config_for(ctx)
+        targets = [config.path, config.content_dir]
+    changed = []
+    for path in collect_files(targets):
+        result = format_file(path, write=not check)
+        if result.changed:
+            changed.append(path)
+            if show_diff:
+                click.echo(unified_diff(result), nl=False)
+    cwd = ctx.obj["cwd"]
+    for path in changed:
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        click.echo(f"{'would reformat' if check else 'reformatted'} {shown}", err=check)
+    if check and changed:
+        exit_with(ctx, ExitCode.ERROR)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--workspace-id", default=None, help="Your Publer workspace id.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None, force: bool, workspace_id: str | None) -> None:
+    """Scaffold a content repo: config, two posts, pre-commit and GitHub Actions.
+
+    \b
+    Example:
+      contentctl init my-posts && cd my-posts && contentctl plan
+    """
+    from contentctl.scaffold import init_repo
+
+    target = (ctx.obj["cwd"] / directory) if directory else ctx.obj["cwd"]
+    written = init_repo(target, force=force, workspace_id=workspace_id)
+    for path in written:
+        click.echo(f"created {path.relative_to(target)}")
+    click.echo(f"\nNext: cd {target} && contentctl validate && contentctl plan")

@@ -1,0 +1,197 @@
+"""plan and apply: the Plan value rendered, saved, applied."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from contentctl.cli.base import cli, config_for, exit_with, progress_printer, use_color
+from contentctl.errors import ExitCode
+
+# -- plan and apply ---------------------------------------------------------
+
+
+def _plan_options(replace_published: bool, delete_published: bool) -> Any:
+    from contentctl.plan import PlanOptions
+
+    return PlanOptions(replace_published=replace_published, delete_published=delete_published)
+
+
+_published_flags = [
+    click.option(
+        "--replace-published",
+        is_flag=True,
+        help="Delete and re-post published posts whose change the network cannot edit.",
+    ),
+    click.option(
+        "--delete-published",
+        is_flag=True,
+        help="Delete published posts that were removed from the manifests.",
+    ),
+    click.option(
+        "--lock-timeout",
+        default=0.0,
+        type=float,
+        show_default=True,
+        help="Seconds to wait for another run's lock.",
+    ),
+    click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
+]
+
+
+def _with(options: list[Callable[..., Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return wrap
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Save the plan for `contentctl apply FILE`.",
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
+)
+@_with(_published_flags)
+@click.pass_context
+def plan(
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    replace_published: bool,
+    delete_published: bool,
+    lock_timeout: float,
+    no_color: bool,
+) -> None:
+    """Show what apply would change on Publer.
+
+    \b
+    Examples:
+      contentctl plan
+      contentctl plan --format markdown > plan.md
+      contentctl plan --out release.plan && contentctl apply release.plan
+    """
+    from contentctl import workflow
+    from contentctl.planfile import plan_to_json, save_plan
+    from contentctl.render import render_markdown, render_text
+    from contentctl.state import StateLock, StateStore
+
+    config = config_for(ctx)
+    store = StateStore(config.state_path)
+    state = store.load()
+    notes: list[str] = []
+    if state.intents:
+        with StateLock(config.state_path, "plan", timeout=lock_timeout):
+            state = store.load()
+            state, notes = workflow.settle(config, store, state, progress=progress_printer())
+    result, _checked = workflow.make_plan(
+        config, state, _plan_options(replace_published, delete_published), notes=notes
+    )
+    if out is not None:
+        save_plan(result, (ctx.obj["cwd"] / out))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    else:
+        click.echo(render_text(result, color=use_color(no_color)), nl=False)
+        if out is not None:
+            click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
+    if detailed_exitcode:
+        exit_with(ctx, ExitCode.CHANGES if result.has_changes else ExitCode.OK)
+
+
+@cli.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
+@_with(_published_flags)
+@click.pass_context
+def apply(
+    ctx: click.Context,
+    plan_file: Path | None,
+    auto_approve: bool,
+    replace_published: bool,
+    delete_published: bool,
+    lock_timeout: float,
+    no_color: bool,
+) -> None:
+    """Make the planned changes on Publer and record them in the state.
+
+    \b
+    Without PLAN_FILE: plans, shows the plan and asks before applying.
+    With PLAN_FILE: applies exactly that saved plan, refusing it if stale.
+    Exit 0 when all succeeded, 3 when some posts failed (retried next apply),
+    4 when another run holds the state lock, 130 when interrupted.
+    """
+    from contentctl import workflow
+    from contentctl.apply import Applier
+    from contentctl.planfile import read_plan
+    from contentctl.remote import connect
+    from contentctl.render import render_text
+    from contentctl.state import StateLock, StateStore
+
+    config = config_for(ctx)
+    progress = progress_printer()
+    store = StateStore(config.state_path)
+    with StateLock(config.state_path, "apply", timeout=lock_timeout):
+        state = store.load()
+        if plan_file is not None:
+            saved = read_plan(ctx.obj["cwd"] / plan_file)
+            if state.intents:
+                raise_stale = (
+                    "an interrupted apply left work to settle; run `contentctl plan` again"
+                )
+                from contentctl.errors import StalePlanError
+
+                raise StalePlanError(f"the saved plan is stale: {raise_stale}")
+            workflow.check_saved_plan(saved, config, state)
+            result = saved
+        else:
+            state, notes = workflow.settle(config, store, state, progress=progress)
+            result, _ = workflow.make_plan(
+                config, state, _plan_options(replace_published, delete_published), notes=notes
+            )
+            click.echo(render_text(result, color=use_color(no_color)), nl=False)
+            if not result.has_changes:
+                exit_with(ctx, ExitCode.OK)
+                return
+            if not auto_approve:
+                if not sys.stdin.isatty():
+                    from contentctl.errors import ContentctlError
+
+                    raise ContentctlError(
+                        "apply needs confirmation but there is no terminal",
+                        hint="pass --auto-approve in CI, or apply a saved plan",
+                    )
+                if not click.confirm("\nApply these changes?", default=False):
+                    click.echo("Apply cancelled.")
+                    exit_with(ctx, ExitCode.OK)
+                    return
+        with connect(config, on_event=progress) as client:
+            applier = Applier(config, store, state, client, progress=progress)
+            report = applier.run(result)
+    click.echo(report.summary())
+    for post_id, alias, message in report.failed:
+        click.echo(f"  failed: {post_id} @ {alias}: {message}")
+    exit_with(ctx, ExitCode.PARTIAL if report.failed else ExitCode.OK)

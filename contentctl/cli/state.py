@@ -1,0 +1,76 @@
+"""contentctl state: inspect and repair the state file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from contentctl.cli.base import cli, config_for
+
+# -- state ------------------------------------------------------------------
+
+
+@cli.group("state")
+def state_group() -> None:
+    """Inspect and repair the state file."""
+
+
+@state_group.command("list")
+@click.pass_context
+def state_list(ctx: click.Context) -> None:
+    """One line per post and account: status, remote id, time."""
+    from contentctl.state import StateStore
+
+    config = config_for(ctx)
+    state = StateStore(config.state_path).load()
+    rows = sorted(state.iter_entries())
+    for post_id, alias, entry in rows:
+        click.echo(
+            f"{post_id}\t{alias}\t{entry.get('status')}\t{entry.get('remote_id') or '-'}\t"
+            f"{entry.get('scheduled_at') or '-'}"
+        )
+    click.echo(f"{len(rows)} entries, serial {state.serial}, lineage {state.lineage}", err=True)
+
+
+@state_group.command("show")
+@click.argument("post_id")
+@click.pass_context
+def state_show(ctx: click.Context, post_id: str) -> None:
+    """Everything recorded for one post id."""
+    import json
+
+    from contentctl.errors import StateError
+    from contentctl.state import StateStore
+
+    config = config_for(ctx)
+    state = StateStore(config.state_path).load()
+    if post_id not in state.posts:
+        raise StateError(f"no post {post_id!r} in the state {config.state_path}")
+    click.echo(json.dumps(state.posts[post_id], indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@state_group.command("unlock")
+@click.option("--force", is_flag=True, help="Break the lock even if its process seems alive.")
+@click.pass_context
+def state_unlock(ctx: click.Context, force: bool) -> None:
+    """Remove a lock left by a run that died."""
+    from contentctl.state import break_lock
+
+    config = config_for(ctx)
+    info = break_lock(config.state_path, force=force)
+    click.echo(f"Removed the lock held by pid {info.pid} on {info.host} ({info.command}).")
+
+
+@state_group.command("push")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Accept another lineage or an older serial.")
+@click.pass_context
+def state_push(ctx: click.Context, source: Path, force: bool) -> None:
+    """Replace the state with SOURCE (e.g. contentctl.state.errored.json)."""
+    from contentctl.state import StateLock, StateStore
+
+    config = config_for(ctx)
+    with StateLock(config.state_path, "state push"):
+        state = StateStore(config.state_path).push(source, force=force)
+    click.echo(f"Pushed {source} as serial {state.serial}.")
