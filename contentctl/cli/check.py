@@ -36,11 +36,23 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """
     from contentctl import workflow
 
-    config = config_for(ctx, paths[0] if paths else None)
     resolved = [(ctx.obj["cwd"] / p).resolve() for p in paths] or None
+    config = _config_near(ctx, resolved)
     checked = workflow.check(config, resolved)
     click.echo(_diagnostics_out(checked, fmt), nl=False)
     exit_with(ctx, ExitCode.ERROR if checked.errors else ExitCode.OK)
+
+
+def _config_near(ctx: click.Context, paths: list[Path] | None) -> Any:
+    """The repo of the current folder; failing that, the repo of the first path given."""
+    from contentctl.errors import ConfigError
+
+    try:
+        return config_for(ctx)
+    except ConfigError:
+        if not paths:
+            raise
+        return config_for(ctx, paths[0])
 
 
 def _diagnostics_out(checked: Any, fmt: str) -> str:
@@ -83,7 +95,8 @@ def _diagnostics_out(checked: Any, fmt: str) -> str:
     lines = [d.render() for d in diags]
     errors, warnings = len(checked.errors), len(diags) - len(checked.errors)
     lines.append(
-        f"{len(checked.result.posts)} posts in {len(checked.result.files)} files: "
+        f"{plural(len(checked.result.posts), 'post')} in "
+        f"{plural(len(checked.result.files), 'file')}: "
         f"{plural(errors, 'error')}, {plural(warnings, 'warning')}."
     )
     return "".join(line + "\n" for line in lines)
