@@ -8,6 +8,7 @@ target. ``tables`` gives the Markdown tables printed by ``run`` and written by
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import sys
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+RATE_LIMIT = 100  # requests per window, the sandbox's (and Publer's) default
+RATE_WINDOW_S = 120
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class ApplyRow:
     @property
     def ratio(self) -> float:
         return self.requests / self.minimum
+
+    @property
+    def waiting_floor_s(self) -> int:
+        """Seconds the rate limit alone imposes: every full window of the minimum is waited out."""
+        return (math.ceil(self.minimum / RATE_LIMIT) - 1) * RATE_WINDOW_S
 
     @property
     def met(self) -> bool:
@@ -157,18 +166,27 @@ def tables(results: Results) -> list[str]:
             "",
             "### apply against `contentctl sandbox serve --latency-ms 50` (rate limit on)",
             "",
-            "| posts | targets | runs | median wall s | requests | minimum | × minimum "
+            "| posts | targets | runs | median wall s | rate-limit floor s | requests | minimum "
+            "| × minimum "
             "| 429s | peak MB (client / server) | target |",
-            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
         ]
         for a in results.applies:
             lines.append(
                 f"| {a.posts:,} | {a.targets:,} | {a.runs} | {a.median_s:,.1f} | "
+                f"{a.waiting_floor_s} | "
                 f"{a.requests} | {a.minimum} | {a.ratio:.2f} | {a.rate_limited} | "
                 f"{a.peak_mb:.0f} / {a.server_peak_mb:.0f} | ≤ {a.target:g}×, "
                 f"no 429 ({_mark(a.met)}) |"
             )
-        lines += ["", "Requests per endpoint (last run of each size):", ""]
+        lines += [
+            "",
+            "Rate-limit floor: the full 2-minute windows that the minimum number of "
+            "requests must wait out at 100 requests per window.",
+            "",
+            "Requests per endpoint (last run of each size):",
+            "",
+        ]
         for a in results.applies:
             parts = ", ".join(f"{name}: {count}" for name, count in a.by_endpoint.items())
             lines.append(f"- {a.posts:,} posts: {parts}")

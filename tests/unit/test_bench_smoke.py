@@ -55,7 +55,7 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
     apply_rows = [line for line in written.splitlines() if line.startswith("| 100 |")]
     assert len(apply_rows) == 1
     cells = [cell.strip() for cell in apply_rows[0].split("|")[1:-1]]
-    requests, minimum, ratio, rate_limited = cells[4], cells[5], cells[6], cells[7]
+    requests, minimum, ratio, rate_limited = cells[5], cells[6], cells[7], cells[8]
     assert int(requests) >= int(minimum) > 0
     assert re.fullmatch(r"\d+\.\d\d", ratio)
     assert rate_limited == "0"
