@@ -4,29 +4,42 @@ Order: deletes (and the delete half of replaces), updates, media uploads, then
 creates as bulks grouped by endpoint and ``bulk.state``. Each bulk is journaled
 as an intent (``reconcile``) before it is sent and its job id recorded the
 moment it is known; all bulks are submitted before the jobs are polled, so
-several jobs run at once. A Ctrl-C stops new submissions, records what is
-known and raises ``ApplyInterrupted``; the next run settles the rest.
+several jobs run at once. A bulk whose answer was lost (5xx, cut connection) is
+settled by listing Publer once the other jobs are done; what is confirmed
+absent is sent again (at most ``MAX_SENDS`` sends in all), and what is still
+unresolved is recorded as failed, for the next apply to retry. Ctrl-C stops new
+submissions (a bulk in flight gets its job id recorded first), writes the state
+and raises ``ApplyInterrupted``; a run-stopping Publer error writes the state and
+propagates. Either way the next run settles what was left in the journal.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from contentctl import faultpoints
-from contentctl.desired import NO_ACCOUNT, Endpoint, Target, fingerprint, format_utc, parse_utc
+from contentctl.bulks import bulk_post, intent_item, plan_batches
+from contentctl.desired import Endpoint, Target, format_utc, parse_utc
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config
 from contentctl.plan import Action, Change, Plan
 from contentctl.publer import PublerClient
-from contentctl.reconcile import SettleResult, fail_intent, settle_intent
+from contentctl.reconcile import SettleResult, fail_intent, fail_items, settle_intent
 from contentctl.state import State, StateStore
 
+__all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
+
 MAX_BULK = 500
+MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
 
 
 @dataclass
@@ -35,7 +48,7 @@ class ApplyReport:
     updated: int = 0
     deleted: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (post_id, alias, message)
-    unresolved: int = 0  # creates whose outcome is still unknown; settled next run
+    unresolved: int = 0  # items left in the intent journal; the next run settles them
 
     def summary(self) -> str:
         text = (
@@ -47,6 +60,58 @@ class ApplyReport:
         return text
 
 
+class InterruptGuard:
+    """Ctrl-C that never lands between sending a bulk and recording what came back.
+
+    Outside ``critical()`` a SIGINT raises ``KeyboardInterrupt`` at once, as
+    usual. Inside, the first one is held until the section ends (so a bulk in
+    flight gets its job id written), then raised; a second one raises at once,
+    for a user who will not wait (still safe: the intent is already journaled).
+    Handles SIGINT only in the main thread, and restores the previous handler.
+    """
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._held = False
+        self._previous: Any = None
+
+    def __enter__(self) -> InterruptGuard:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    @contextmanager
+    def critical(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if self._held and not self._depth:
+            self._held = False
+            raise KeyboardInterrupt
+
+    def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
+        if self._depth and not self._held:
+            self._held = True  # no output here: a handler must not write to a busy stream
+            return
+        self._held = False
+        raise KeyboardInterrupt
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """One submitted bulk: its journal id, and why its outcome is unknown (None if a job id)."""
+
+    batch_id: str
+    unknown: str | None = None
+
+
 @dataclass
 class Applier:
     config: Config
@@ -56,6 +121,8 @@ class Applier:
     progress: Callable[[str], None] = lambda _m: None
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     report: ApplyReport = field(default_factory=ApplyReport)
+    guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
+    batches_sent: int = field(default=0, init=False)
 
     def write(self) -> None:
         self.state = self.store.write(self.state)
@@ -64,18 +131,28 @@ class Applier:
 
     def run(self, plan: Plan) -> ApplyReport:
         changes = plan.actionable()
-        try:
-            self._delete([c for c in changes if c.action in (Action.DELETE, Action.REPLACE)])
-            self._update([c for c in changes if c.action is Action.UPDATE])
-            creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
-            targets = [c.target for c in creates if c.target is not None and self._still_wanted(c)]
-            self._create(targets)
-        except KeyboardInterrupt:
-            self.write()
-            raise ApplyInterrupted(
-                "interrupted: no new batches were sent; what was sent is recorded and the "
-                "next plan or apply finishes it"
-            ) from None
+        with self.guard:
+            try:
+                self._delete([c for c in changes if c.action in (Action.DELETE, Action.REPLACE)])
+                self._update([c for c in changes if c.action is Action.UPDATE])
+                creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
+                wanted = [c.target for c in creates if c.target and self._still_wanted(c)]
+                self._create(wanted)
+            except KeyboardInterrupt:
+                with self.guard.critical():
+                    self.write()
+                sent = self.batches_sent
+                raise ApplyInterrupted(
+                    f"interrupted: {sent} batch{'' if sent == 1 else 'es'} sent and recorded, "
+                    "no new ones sent; the next plan or apply finishes the work"
+                ) from None
+            except PublerError as exc:
+                with self.guard.critical():
+                    self.write()
+                if self.state.intents and exc.hint is None:
+                    exc.hint = "what was sent is recorded; the next plan or apply settles it"
+                raise
+        self.report.unresolved = sum(len(i["items"]) for i in self.state.intents.values())
         return self.report
 
     def _still_wanted(self, change: Change) -> bool:
@@ -170,68 +247,124 @@ class Applier:
         if not targets:
             return
         media_ids = self._upload_media(targets)
-        batches = plan_batches(targets, min(self.config.batch_size, MAX_BULK))
-        submitted: list[str] = []
+        size = min(self.config.batch_size, MAX_BULK)
+        batches = plan_batches(targets, size)
+        sent: list[_Sent] = []
         for number, batch in enumerate(batches, 1):
-            self.progress(f"Submitting batch {number}/{len(batches)} ({len(batch)} posts)…")
-            batch_id = self._submit(batch, media_ids)
-            if batch_id is not None:
-                submitted.append(batch_id)
+            label = f"Submitting batch {number}/{len(batches)} ({len(batch)} posts)…"
+            found = self._submit(batch, media_ids, label)
+            if found is not None:
+                sent.append(found)
             faultpoints.kill_point("between-batches")
-        for batch_id in submitted:
-            self._finish(batch_id)
+        for done in sent:
+            if done.unknown is None:
+                self._finish(done.batch_id)
+        # after the other jobs, so a bulk Publer took but had not yet run has had its turn
+        by_key = {t.key: t for t in targets}
+        for done in sent:
+            if done.unknown is not None:
+                self._resolve_unknown(done, by_key, media_ids, size)
 
     def _submit(
-        self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str]
-    ) -> str | None:
-        batch_id = uuid.uuid4().hex
-        first = batch[0][0]
-        self.state.intents[batch_id] = {
-            "created_at": format_utc(self.now()),
-            "endpoint": first.endpoint.value,
-            "bulk_state": first.bulk_state,
-            "job_id": None,
-            "items": [_intent_item(t, index) for index, group in enumerate(batch) for t in group],
-        }
-        self.write()
-        faultpoints.kill_point("intent-written")
-        bulk = {
-            "state": first.bulk_state,
-            "posts": [bulk_post(group, media_ids) for group in batch],
-        }
-        try:
-            job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)
-        except UnknownOutcomeError as exc:
-            # it may have been created: look for it instead of sending it again
-            self.progress(f"Outcome of a batch unknown ({exc.message}); checking Publer…")
-            self._settle(batch_id, job=None)
-            return None
-        except PublerRequestError as exc:
-            self._absorb(fail_intent(self.state, batch_id, exc.message, self.now()))
+        self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str], label: str = ""
+    ) -> _Sent | None:
+        """Journal and send one bulk; None when Publer refused it outright (items failed)."""
+        with self.guard.critical():
+            if label:
+                self.progress(label)  # inside: a Ctrl-C once this shows still records the bulk
+            batch_id = uuid.uuid4().hex
+            first = batch[0][0]
+            self.state.intents[batch_id] = {
+                "created_at": format_utc(self.now()),
+                "endpoint": first.endpoint.value,
+                "bulk_state": first.bulk_state,
+                "job_id": None,
+                "items": [
+                    intent_item(t, index) for index, group in enumerate(batch) for t in group
+                ],
+            }
             self.write()
-            return None
-        faultpoints.kill_point("after-answer")
-        self.state.intents[batch_id]["job_id"] = job_id
-        self.write()
-        faultpoints.kill_point("job-id-written")
-        return batch_id
+            faultpoints.kill_point("intent-written")
+            bulk = {
+                "state": first.bulk_state,
+                "posts": [bulk_post(group, media_ids) for group in batch],
+            }
+            try:
+                job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)
+            except UnknownOutcomeError as exc:
+                # it may have been created: look for it later instead of sending it again now
+                self.batches_sent += 1
+                self.progress(f"Outcome of a batch unknown ({exc.message}); checking Publer later…")
+                return _Sent(batch_id, exc.message)
+            except PublerRequestError as exc:
+                self._absorb(fail_intent(self.state, batch_id, exc.message, self.now()))
+                self.write()
+                return None
+            except PublerError:
+                # auth, rate limit, unreachable: Publer never took it, so nothing to look for
+                del self.state.intents[batch_id]
+                raise
+            self.batches_sent += 1
+            faultpoints.kill_point("after-answer")
+            self.state.intents[batch_id]["job_id"] = job_id
+            self.write()
+            faultpoints.kill_point("job-id-written")
+            return _Sent(batch_id)
 
-    def _finish(self, batch_id: str) -> None:
+    def _finish(self, batch_id: str) -> SettleResult:
         job_id = self.state.intents[batch_id]["job_id"]
         faultpoints.kill_point("polling")
         job = self.client.wait_for_job(job_id)
         faultpoints.kill_point("job-complete")
-        self._settle(batch_id, job=job)
+        return self._settle(batch_id, job=job)
 
-    def _settle(self, batch_id: str, job: Any) -> None:
-        result = settle_intent(self.state, batch_id, self.client, now=self.now(), job=job)
-        self._absorb(result)
-        self.write()
+    def _resolve_unknown(
+        self,
+        sent: _Sent,
+        by_key: Mapping[tuple[str, str], Target],
+        media_ids: Mapping[str, str],
+        size: int,
+    ) -> None:
+        """Settle a bulk whose answer was lost; send again only what Publer surely lacks."""
+        reason = sent.unknown
+        missing = self._settle(sent.batch_id, job=None).missing_items
+        for attempt in range(2, MAX_SENDS + 1):
+            if not missing:
+                return
+            self.progress(
+                f"{len(missing)} posts of a batch whose answer was lost are not on Publer; "
+                f"sending them again (attempt {attempt} of {MAX_SENDS})…"
+            )
+            targets = [by_key[(item["post_id"], item["alias"])] for item in missing]
+            missing = []
+            for batch in plan_batches(targets, size):
+                again = self._submit(batch, media_ids)
+                if again is None:
+                    continue
+                if again.unknown is None:
+                    missing.extend(self._finish(again.batch_id).missing_items)
+                else:
+                    reason = again.unknown
+                    missing.extend(self._settle(again.batch_id, job=None).missing_items)
+        if missing:
+            message = (
+                f"outcome unknown ({reason}); not found on Publer; "
+                "will be retried on the next apply"
+            )
+            with self.guard.critical():
+                self._absorb(fail_items(self.state, missing, message, self.now()))
+                self.write()
+
+    def _settle(self, batch_id: str, job: Any) -> SettleResult:
+        with self.guard.critical():
+            result = settle_intent(self.state, batch_id, self.client, now=self.now(), job=job)
+            self._absorb(result)
+            self.write()
+        return result
 
     def _absorb(self, result: SettleResult) -> None:
         self.report.created += result.found
         self.report.failed.extend(result.failed)
-        self.report.unresolved += result.missing
 
     def _upload_media(self, targets: Sequence[Target]) -> dict[str, str]:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""
@@ -259,75 +392,3 @@ class Applier:
         if missing:
             self.write()
         return ids
-
-
-def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]]]:
-    """Targets grouped into bulk posts (one per post id), then into bulks of ``size`` posts.
-
-    A bulk has one endpoint and one ``bulk.state``; TikTok takes one account per
-    request, so a post's TikTok accounts each get a bulk post of their own.
-    """
-    groups: dict[tuple[str, str], dict[tuple[str, int], list[Target]]] = {}
-    # in time order, so each bulk covers a narrow window and settling lists few pages
-    for target in sorted(targets, key=_time_key):
-        lane = groups.setdefault((target.endpoint.value, target.bulk_state), {})
-        slot = 0
-        if target.provider == "tiktok":
-            slot = sum(1 for (pid, _s) in lane if pid == target.post_id)
-        lane.setdefault((target.post_id, slot), []).append(target)
-    batches: list[list[list[Target]]] = []
-    for lane in groups.values():
-        posts = list(lane.values())
-        batches.extend(posts[i : i + size] for i in range(0, len(posts), size))
-    return batches
-
-
-def _time_key(target: Target) -> str:
-    return str(target.spec["account"].get("scheduled_at") or "")
-
-
-def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> dict[str, Any]:
-    """One entry of ``bulk.posts``: the networks of a post's accounts and the accounts."""
-    first = group[0]
-    networks: dict[str, Any] = {}
-    accounts: list[dict[str, Any]] = []
-    for target in group:
-        networks[target.provider] = _wire_network(target.network, media_ids)
-        if target.alias != NO_ACCOUNT:
-            entry = {"id": target.account_id, **dict(target.spec["account"])}
-            accounts.append(entry)
-    post: dict[str, Any] = {"networks": networks, **dict(first.spec["post"])}
-    if accounts:
-        post["accounts"] = accounts
-    return post
-
-
-def _wire_network(network: Mapping[str, Any], media_ids: Mapping[str, str]) -> dict[str, Any]:
-    wire = dict(network)
-    if "media" in wire:
-        items = []
-        for index, item in enumerate(wire["media"]):
-            ref = {k: v for k, v in item.items() if k not in ("path", "sha256", "url")}
-            if item.get("sha256"):
-                ref["id"] = media_ids[item["sha256"]]
-            elif item.get("url"):
-                ref.setdefault("id", f"external-{index}")
-                ref["path"] = item["url"]
-            ref.setdefault("type", "photo")
-            items.append(ref)
-        wire["media"] = items
-    return wire
-
-
-def _intent_item(target: Target, index: int) -> dict[str, Any]:
-    return {
-        "post_id": target.post_id,
-        "alias": target.alias,
-        "account_id": target.account_id,
-        "provider": target.provider,
-        "index": index,
-        "fingerprint": fingerprint(target.text),
-        "scheduled_at": target.spec["account"].get("scheduled_at"),
-        "content_hash": target.content_hash,
-        "spec": dict(target.spec),
-    }

@@ -5,9 +5,10 @@ create is recorded as an *intent* (fsynced) before it is sent. Settling an
 intent finds what the remote actually holds — ``GET /posts`` by account and
 time window, matched on account, time and a content fingerprint — and turns
 each item into a recorded post, a recorded failure, or (when the remote has
-no such post and no job says otherwise) nothing, so that the next plan
-creates it again. The same code finishes a normal apply and repairs an
-interrupted one: that is what makes apply exactly-once.
+no such post and no job says otherwise) a *missing* item: absent for sure, so
+apply may send it again and the next plan creates it again. The same code
+finishes a normal apply and repairs an interrupted one: that is what makes
+apply exactly-once.
 """
 
 from __future__ import annotations
@@ -30,12 +31,17 @@ TIME_TOLERANCE = timedelta(seconds=60)
 class SettleResult:
     found: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (post_id, alias, message)
-    missing: int = 0  # not on the remote and no job outcome: will be planned again
+    # intent items not on the remote and without a job outcome: absent, so safe to send again
+    missing_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        return len(self.missing_items)
 
     def merge(self, other: SettleResult) -> None:
         self.found += other.found
         self.failed.extend(other.failed)
-        self.missing += other.missing
+        self.missing_items.extend(other.missing_items)
 
 
 def remote_status(remote_state: str | None) -> str:
@@ -75,7 +81,7 @@ def settle_intent(
             elif job.state is JobState.COMPLETE:
                 message = "Publer's job completed but the post was not found on Publer"
         if message is None:
-            result.missing += 1
+            result.missing_items.append(item)
             continue
         _record_failure(state, item, intent, message, now)
         result.failed.append((item["post_id"], item["alias"], message))
@@ -86,9 +92,21 @@ def settle_intent(
 def fail_intent(state: State, batch_id: str, message: str, now: datetime) -> SettleResult:
     """Publer refused the whole batch synchronously (400): every item failed, nothing posted."""
     intent = state.intents.pop(batch_id)
+    return fail_items(state, intent["items"], message, now, job_id=intent.get("job_id"))
+
+
+def fail_items(
+    state: State,
+    items: Iterable[Mapping[str, Any]],
+    message: str,
+    now: datetime,
+    *,
+    job_id: str | None = None,
+) -> SettleResult:
+    """Record each item as failed with ``message`` (the next plan creates it again)."""
     result = SettleResult()
-    for item in intent["items"]:
-        _record_failure(state, item, intent, message, now)
+    for item in items:
+        _record_failure(state, item, {"job_id": job_id}, message, now)
         result.failed.append((item["post_id"], item["alias"], message))
     return result
 
@@ -183,7 +201,12 @@ def _failures_by_item(
     """Attach each failure to its item: by bulk index when the key is one, else by account."""
     out: dict[tuple[str, str], str] = {}
     for failure in job.failures:
-        for item in _items_for(failure, items):
+        whole_job = failure.account_id is None and failure.key is None
+        if job.state is JobState.FAILED and whole_job:
+            matched: Sequence[Mapping[str, Any]] = items  # "failed" with only a job-level reason
+        else:
+            matched = _items_for(failure, items)
+        for item in matched:
             out.setdefault(_item_key(item), failure.message)
     return out
 
