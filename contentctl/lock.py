@@ -214,20 +214,21 @@ class StateLock:
     def _try_create(self) -> LockInfo | None:
         info = LockInfo.for_this_process(self.command)
         data = (json.dumps(info.to_json(), sort_keys=True) + "\n").encode("utf-8")
+        # Written whole to a private file first, then linked into place: link() fails if
+        # the lock exists (like O_EXCL), and a rival never reads a half-written lock.
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{id(self):x}.tmp")
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temp, self.path)
         except FileExistsError:
             return None
         except OSError as exc:
             raise StateError(f"cannot create the lock file {self.path}: {exc.strerror}") from exc
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            self.path.unlink(missing_ok=True)
-            raise StateError(f"cannot write the lock file {self.path}: {exc.strerror}") from exc
+        finally:
+            temp.unlink(missing_ok=True)
         self._written = data
         self.info = info
         return info

@@ -325,12 +325,14 @@ class StateStore:
         except json.JSONDecodeError as exc:
             if not raw.strip():
                 what = "is empty"
-            elif exc.pos >= len(exc.doc.rstrip()):
+            elif exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string"):
                 what = "is truncated"
             else:
                 what = "is not valid JSON"
             where = f"line {exc.lineno} column {exc.colno}"
-            raise StateError(f"state file {path} {what} ({exc.msg} at {where}){note}") from None
+            # json's own words sometimes end in "at" already ("Unterminated string starting at")
+            detail = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
+            raise StateError(f"state file {path} {what} ({detail}){note}") from None
         except (ValueError, RecursionError) as exc:
             raise StateError(f"state file {path} is not valid JSON ({exc}){note}") from None
         try:

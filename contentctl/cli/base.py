@@ -26,7 +26,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ContentctlError as exc:
-            message = f"contentctl: error: {exc.message}"
+            kind = "" if exc.exit_code is ExitCode.INTERRUPTED else "error: "
+            message = f"contentctl: {kind}{exc.message}"
             if exc.hint:
                 message += f" (hint: {exc.hint})"
             click.echo(message, err=True)

@@ -155,6 +155,8 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     }
     env["PYTHONPATH"] = str(REPO)
     env["NO_COLOR"] = "1"
+    # the client's waits (polls, backoff, rate pauses) at 1/100 so the suite runs fast
+    env.setdefault("CONTENTCTL_TEST_TIME_SCALE", "0.01")
     env.update(extra or {})
     return env
 

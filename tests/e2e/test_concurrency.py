@@ -14,7 +14,6 @@ from e2e_support import ACCOUNTS, Project, post_yaml
 from contentctl.errors import ExitCode
 from contentctl.state import StateStore
 
-FAST = {"CONTENTCTL_TEST_TIME_SCALE": "0.01"}
 POSTS = {"alpha": "2027-07-01T09:00", "beta": "2027-07-02T09:00", "gamma": "2027-07-03T09:00"}
 
 
@@ -36,7 +35,7 @@ def assert_each_post_once(project: Project) -> None:
 @pytest.mark.parametrize("project", [("--rate-limit", "0", "--latency-ms", "150")], indirect=True)
 def test_two_applies_at_once_one_runs_the_other_exits_4(project: Project) -> None:
     write_posts(project)
-    runs = [project.start("apply", "--auto-approve", env=FAST) for _ in range(2)]
+    runs = [project.start("apply", "--auto-approve") for _ in range(2)]
     outputs = [run.communicate(timeout=60) for run in runs]
     codes = [run.returncode for run in runs]
     assert sorted(codes) == [ExitCode.OK, ExitCode.LOCKED], outputs
@@ -55,7 +54,7 @@ def test_two_applies_at_once_one_runs_the_other_exits_4(project: Project) -> Non
     assert_each_post_once(project)
     recorded = {entry["remote_id"] for _p, _a, entry in state.iter_entries()}
     assert recorded == {post["id"] for post in project.remote_posts()}
-    plan = project.run("plan", "--detailed-exitcode", env=FAST)
+    plan = project.run("plan", "--detailed-exitcode")
     assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
 
 
@@ -70,7 +69,7 @@ BROKEN = {
 @pytest.mark.parametrize("kind", sorted(BROKEN))
 def test_broken_state_is_refused_untouched_naming_the_backup(project: Project, kind: str) -> None:
     write_posts(project)
-    first = project.run("apply", "--auto-approve", env=FAST)
+    first = project.run("apply", "--auto-approve")
     assert first.returncode == ExitCode.OK, first.stdout + first.stderr
     backup = project.root / "contentctl.state.json.backup"
     assert backup.exists()
@@ -80,7 +79,7 @@ def test_broken_state_is_refused_untouched_naming_the_backup(project: Project, k
     posts_before = project.remote_posts()
 
     for command in (["plan"], ["apply", "--auto-approve"]):
-        result = project.run(*command, env=FAST)
+        result = project.run(*command)
         assert result.returncode == ExitCode.ERROR, (command, result.stdout, result.stderr)
         assert result.stdout == ""
         assert "Traceback" not in result.stderr

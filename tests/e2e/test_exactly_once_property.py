@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from contentctl.errors import ExitCode
 from contentctl.state import StateStore
 
-FAST = {"CONTENTCTL_TEST_TIME_SCALE": "0.01"}
 ALIASES = ["fb", "x", "li", "masto"]
 DAYS = range(1, 21)  # one post a day, so no two posts meet within a minute on an account
 KILLS = [
@@ -103,7 +102,7 @@ def write(project: Project, posts: Posts) -> None:
 
 
 def apply_killed(project: Project, kill: str | None) -> None:
-    env = dict(FAST)
+    env: dict[str, str] = {}
     if kill == "drop":
         project.server.admin("faults", {"drop_after_commit": 1})
     elif kill is not None:
@@ -115,7 +114,7 @@ def apply_killed(project: Project, kill: str | None) -> None:
     if result.returncode == -signal.SIGKILL:
         # what `contentctl state unlock` does: the killed run's pid is gone
         (project.root / "contentctl.state.json.lock").unlink()
-        result = project.run("apply", "--auto-approve", env=FAST)
+        result = project.run("apply", "--auto-approve")
         assert result.returncode == ExitCode.OK, result.stdout + result.stderr
 
 
@@ -158,7 +157,7 @@ def test_random_kills_between_edits_never_duplicate_or_lose(
                 write(project, posts)
                 apply_killed(project, kill)
                 assert_exactly_once(project, posts)
-            plan = project.run("plan", "--detailed-exitcode", env=FAST)
+            plan = project.run("plan", "--detailed-exitcode")
             assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
         finally:
             server.stop()

@@ -21,7 +21,6 @@ from contentctl.errors import ExitCode
 from contentctl.state import StateStore
 
 COUNT = 500
-FAST = {"CONTENTCTL_TEST_TIME_SCALE": "0.01"}
 NO_FAULTS = {
     "latency_ms": 0,
     "error_rate": 0.0,
@@ -60,7 +59,7 @@ def write_posts(project: Project) -> None:
 
 
 def apply(project: Project) -> subprocess.CompletedProcess[str]:
-    return project.run("apply", "--auto-approve", env=FAST)
+    return project.run("apply", "--auto-approve")
 
 
 def assert_consistent(project: Project, result: subprocess.CompletedProcess[str]) -> int:
@@ -99,7 +98,7 @@ def assert_clean_rerun(project: Project) -> subprocess.CompletedProcess[str]:
     rerun = apply(project)
     assert assert_consistent(project, rerun) == 0
     assert set(project.remote_index()) == set(planned().values())
-    plan = project.run("plan", "--detailed-exitcode", env=FAST)
+    plan = project.run("plan", "--detailed-exitcode")
     assert plan.returncode == ExitCode.OK, plan.stdout[-2000:] + plan.stderr
     assert "Plan: 0 to create, 0 to update, 0 to replace, 0 to delete" in plan.stdout
     return rerun
@@ -214,7 +213,7 @@ def test_failed_jobs_fail_their_posts_with_publers_reason(project: Project) -> N
     assert f"0 created, 0 updated, 0 deleted, {COUNT} failed." in result.stdout
     entry = project.state()["posts"]["bulk-000"]["fb"]
     assert entry["last_error"] == "The job failed; no post was created"
-    plan = project.run("plan", env=FAST)
+    plan = project.run("plan")
     assert f"Plan: {COUNT} to create" in plan.stdout
     assert "last attempt failed: The job failed; no post was created" in plan.stdout
     assert_clean_rerun(project)

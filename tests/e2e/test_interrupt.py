@@ -16,7 +16,6 @@ from contentctl.desired import fingerprint
 from contentctl.errors import ExitCode
 from contentctl.state import StateStore
 
-FAST = {"CONTENTCTL_TEST_TIME_SCALE": "0.01"}
 POSTS = {  # post id -> (local time, accounts); batches of 2 posts, so 3 batches
     "one": ("2027-06-01T09:00", "[fb, x]"),
     "two": ("2027-06-02T09:00", "[li]"),
@@ -46,7 +45,7 @@ def expected() -> set[tuple[str, str]]:
 @pytest.mark.parametrize("project", [("--rate-limit", "0", "--latency-ms", "400")], indirect=True)
 def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> None:
     write_posts(project)
-    apply = project.start("apply", "--auto-approve", env=FAST)
+    apply = project.start("apply", "--auto-approve")
     assert apply.stderr is not None
     seen = []
     for line in apply.stderr:
@@ -59,7 +58,7 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
     assert apply.returncode == ExitCode.INTERRUPTED, out + stderr
     assert "Traceback" not in stderr
     assert stderr.rstrip().endswith(
-        "contentctl: error: interrupted: 1 batch sent and recorded, no new ones sent; "
+        "contentctl: interrupted: 1 batch sent and recorded, no new ones sent; "
         "the next plan or apply finishes the work"
     )
     assert "Submitting batch 2/3" not in stderr
@@ -79,7 +78,7 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
     }
 
     project.server.admin("faults", {"latency_ms": 0})
-    rerun = project.run("apply", "--auto-approve", env=FAST)
+    rerun = project.run("apply", "--auto-approve")
     assert rerun.returncode == ExitCode.OK, rerun.stdout + rerun.stderr
     assert "3 pending from an interrupted apply: 3 found on Publer" in rerun.stdout
     index = project.remote_index()
@@ -88,7 +87,7 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
     assert after.intents == {}
     recorded = {e["remote_id"] for _p, _a, e in after.iter_entries()}
     assert recorded == {p["id"] for p in project.remote_posts()}
-    plan = project.run("plan", "--detailed-exitcode", env=FAST)
+    plan = project.run("plan", "--detailed-exitcode")
     assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
 
 
@@ -97,7 +96,7 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
 )
 def test_ctrl_c_while_polling_stops_at_once_and_keeps_the_job_ids(project: Project) -> None:
     write_posts(project)
-    apply = project.start("apply", "--auto-approve", env=FAST)
+    apply = project.start("apply", "--auto-approve")
     assert apply.stderr is not None
     seen = []
     for line in apply.stderr:
@@ -117,7 +116,7 @@ def test_ctrl_c_while_polling_stops_at_once_and_keeps_the_job_ids(project: Proje
     assert len(project.remote_posts()) == len(expected())
 
     project.server.admin("faults", {"latency_ms": 0})
-    rerun = project.run("apply", "--auto-approve", env=FAST)
+    rerun = project.run("apply", "--auto-approve")
     assert rerun.returncode == ExitCode.OK, rerun.stdout + rerun.stderr
     assert "8 pending from an interrupted apply: 8 found on Publer" in rerun.stdout
     assert "Plan: 0 to create" in rerun.stdout
