@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from client_support import BASE, KEY, WS, Clock, make_client
 
 from contentctl.errors import ConfigError, PublerAuthError, PublerRequestError, PublerServerError
 from contentctl.publer import JobState, PublerClient
 
-KEY = "k3y-5ecret-0123456789abcdef"
-WS = "ws0000000000000000000001"
-BASE = "https://publer.test/api/v1"
-
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class Clock:
-    """A fake clock: sleeping advances time instantly and is recorded."""
-
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-
-def make(handler: Handler, clock: Clock | None = None, **kw: Any) -> PublerClient:
-    clock = clock or Clock()
-    return PublerClient(
-        BASE,
-        KEY,
-        WS,
-        transport=httpx.MockTransport(handler),
-        sleep=clock.sleep,
-        now=clock.now,
-        rng=random.Random(7),
-        **kw,
-    )
 
 
 def body_of(request: httpx.Request) -> Any:
@@ -63,7 +30,7 @@ def test_headers_carry_key_scheme_and_workspace_except_on_user_and_workspaces() 
             return httpx.Response(200, json={"id": "u1", "email": "a@b.c"})
         return httpx.Response(200, json=[{"id": "x1", "name": "X"}])
 
-    with make(handler) as client:
+    with make_client(handler) as client:
         assert client.me()["id"] == "u1"
         assert client.workspaces() == [{"id": "x1", "name": "X"}]
         assert client.accounts() == [{"id": "x1", "name": "X"}]
@@ -82,7 +49,7 @@ def test_list_answers_may_be_wrapped() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"accounts": [{"id": "a1", "provider": "bluesky"}]})
 
-    with make(handler) as client:
+    with make_client(handler) as client:
         assert client.accounts() == [{"id": "a1", "provider": "bluesky"}]
 
 
@@ -100,7 +67,7 @@ def test_schedule_posts_bulk_and_reads_job_id_from_either_form(
         return httpx.Response(status, json=answer)
 
     bulk = {"state": "scheduled", "posts": [{"networks": {}, "accounts": [{"id": "a1"}]}]}
-    with make(handler) as client:
+    with make_client(handler) as client:
         assert client.schedule(bulk) == "j-flat"
         assert client.schedule(bulk, publish_now=True) == "j-flat"
     assert [r.url.path for r in requests] == [
@@ -115,7 +82,7 @@ def test_schedule_validation_error_carries_publers_messages() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, json={"errors": ["Unknown state auto", "Too many posts"]})
 
-    with make(handler) as client, pytest.raises(PublerRequestError) as info:
+    with make_client(handler) as client, pytest.raises(PublerRequestError) as info:
         client.schedule({"state": "auto", "posts": []})
     assert info.value.status == 400
     assert info.value.errors == ("Unknown state auto", "Too many posts")
@@ -128,7 +95,7 @@ def test_auth_failures_hint_at_key_and_workspace(status: int) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, json={"errors": ["You don't have access on this workspace"]})
 
-    with make(handler) as client, pytest.raises(PublerAuthError) as info:
+    with make_client(handler) as client, pytest.raises(PublerAuthError) as info:
         client.accounts()
     err = info.value
     assert err.status == status
@@ -145,7 +112,7 @@ def test_client_errors_join_publers_errors(status: int) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, json={"errors": ["first", "second"]})
 
-    with make(handler) as client, pytest.raises(PublerRequestError) as info:
+    with make_client(handler) as client, pytest.raises(PublerRequestError) as info:
         client.update_post("p1", {"text": "x"})
     assert info.value.errors == ("first", "second")
     assert "first; second" in str(info.value)
@@ -158,7 +125,7 @@ def test_non_json_error_and_success_bodies_are_translated() -> None:
             return httpx.Response(200, text="<html>maintenance</html>")
         return httpx.Response(422, text="<html><body>Unprocessable</body></html>\nmore")
 
-    with make(handler) as client:
+    with make_client(handler) as client:
         with pytest.raises(PublerServerError, match="without JSON"):
             client.accounts()
         with pytest.raises(PublerRequestError) as info:
@@ -186,7 +153,7 @@ def _posts_handler(
 @pytest.mark.parametrize("with_total", [True, False])
 def test_list_posts_reads_every_page(with_total: bool) -> None:
     calls: list[httpx.Request] = []
-    with make(_posts_handler(45, 20, with_total=with_total, calls=calls)) as client:
+    with make_client(_posts_handler(45, 20, with_total=with_total, calls=calls)) as client:
         posts = client.list_posts()
     assert [p["id"] for p in posts] == [f"p{i:02d}" for i in range(45)]
     assert [r.url.params["page"] for r in calls] == ["0", "1", "2"]
@@ -194,7 +161,7 @@ def test_list_posts_reads_every_page(with_total: bool) -> None:
 
 def test_list_posts_stops_on_an_empty_page_when_pages_are_full() -> None:
     calls: list[httpx.Request] = []
-    with make(_posts_handler(40, 20, with_total=False, calls=calls)) as client:
+    with make_client(_posts_handler(40, 20, with_total=False, calls=calls)) as client:
         assert len(client.list_posts()) == 40
     assert [r.url.params["page"] for r in calls] == ["0", "1", "2"]
 
@@ -207,7 +174,7 @@ def test_list_posts_encodes_rails_arrays_and_dates() -> None:
         return httpx.Response(200, json={"posts": [], "total": 0})
 
     start = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
-    with make(handler) as client:
+    with make_client(handler) as client:
         client.list_posts(
             state=["scheduled", "draft"],
             account_ids=["a1", "a2"],
@@ -234,7 +201,7 @@ def test_list_posts_encodes_rails_arrays_and_dates() -> None:
 
 
 def test_list_posts_needs_both_ends_of_a_range() -> None:
-    with make(lambda r: httpx.Response(200, json={"posts": []})) as client:
+    with make_client(lambda r: httpx.Response(200, json={"posts": []})) as client:
         with pytest.raises(ValueError, match="both start and end"):
             client.list_posts(start="2025-06-01")
         with pytest.raises(ValueError, match="both start and end"):
@@ -249,7 +216,7 @@ def test_update_post_puts_post_fields_and_returns_the_post() -> None:
         calls.append(request)
         return httpx.Response(200, json={"id": "p/1", "text": "new", "state": "scheduled"})
 
-    with make(handler) as client:
+    with make_client(handler) as client:
         post = client.update_post("p/1", {"text": "new", "title": "T"})
     assert post["text"] == "new"
     assert calls[0].method == "PUT"
@@ -267,7 +234,7 @@ def test_delete_posts_chunks_and_returns_only_deleted_ids() -> None:
         return httpx.Response(200, json={"deleted_ids": [i for i in asked if i not in undeletable]})
 
     ids = [f"id{i:03d}" for i in range(250)]
-    with make(handler) as client:
+    with make_client(handler) as client:
         deleted = client.delete_posts(ids)
         assert client.delete_posts([]) == []
     assert deleted == [i for i in ids if i not in undeletable]
@@ -284,7 +251,7 @@ def test_upload_media_sends_the_file_as_multipart() -> None:
         return httpx.Response(200, json=media)
 
     data = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-    with make(handler) as client:
+    with make_client(handler) as client:
         assert client.upload_media(data, "cat.png", in_library=True) == media
     request = calls[0]
     content_type = request.headers["content-type"]
@@ -315,7 +282,7 @@ def test_media_from_url_then_wait_for_media() -> None:
         return httpx.Response(200, json=next(polls))
 
     items = [{"url": "https://img.test/a.jpg", "name": "a.jpg"}]
-    with make(handler, clock) as client:
+    with make_client(handler, clock) as client:
         job_id = client.media_from_url(items)
         assert client.wait_for_media(job_id) == [{"id": "m1", "type": "photo"}]
     assert body_of(calls[0]) == {
@@ -335,7 +302,7 @@ def test_wait_for_media_single_object_and_failures() -> None:
             {"status": "failed", "payload": {"failures": [{"message": "could not download"}]}},
         ]
     )
-    with make(lambda r: httpx.Response(200, json=next(answers))) as client:
+    with make_client(lambda r: httpx.Response(200, json=next(answers))) as client:
         assert client.wait_for_media("j1") == [{"id": "m9"}]
         with pytest.raises(PublerRequestError, match="could not download"):
             client.wait_for_media("j2")
@@ -346,7 +313,7 @@ def test_job_status_uses_workspace_and_normalises() -> None:
         assert request.headers["publer-workspace-id"] == WS
         return httpx.Response(200, json={"status": "completed", "payload": {"failures": {}}})
 
-    with make(handler) as client:
+    with make_client(handler) as client:
         status = client.job_status("j1")
     assert status.state is JobState.COMPLETE
     assert status.failures == ()
@@ -359,7 +326,7 @@ def test_bad_endpoint_is_a_config_error() -> None:
 
 
 def test_repr_and_context_manager() -> None:
-    client = make(lambda r: httpx.Response(200, json={}))
+    client = make_client(lambda r: httpx.Response(200, json={}))
     assert repr(client) == f"PublerClient(base_url='{BASE}', workspace_id='{WS}')"
     with client as same:
         assert same is client

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import httpx
 import pytest
+from client_support import Clock, make_client
 
 from contentctl.errors import PublerTimeoutError
 from contentctl.publer import JobFailure, JobState, PublerClient, media_items, parse_job_status
@@ -132,34 +132,12 @@ def test_media_items(payload: Any, items: list[dict[str, Any]]) -> None:
     assert media_items(payload) == items
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-
 def client_for(answers: list[dict[str, Any]], clock: Clock, **kw: Any) -> PublerClient:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/api/v1/job_status/job-1"
         return httpx.Response(200, json=answers.pop(0) if len(answers) > 1 else answers[0])
 
-    return PublerClient(
-        "https://publer.test/api/v1",
-        "secret-key-value",
-        "ws1",
-        transport=httpx.MockTransport(handler),
-        sleep=clock.sleep,
-        now=clock.now,
-        rng=random.Random(0),
-        **kw,
-    )
+    return make_client(handler, clock, seed=0, **kw)
 
 
 def test_wait_for_job_backs_off_and_reports_progress() -> None:

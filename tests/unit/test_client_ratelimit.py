@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import math
-import random
-from typing import Any
 
 import httpx
 import pytest
+from client_support import Clock, make_client
 
 from contentctl.errors import RateLimitError
-from contentctl.publer import PublerClient
 
-KEY = "k3y-5ecret-0123456789abcdef"
-BASE = "https://publer.test/api/v1"
 ACCOUNTS = [{"id": "a1", "provider": "bluesky"}]
 LIMITED = {"error": "Rate limit exceeded. Retry later."}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-
-def make(handler: Any, clock: Clock, **kw: Any) -> PublerClient:
-    return PublerClient(
-        BASE,
-        KEY,
-        "ws1",
-        transport=httpx.MockTransport(handler),
-        sleep=clock.sleep,
-        now=clock.now,
-        rng=random.Random(3),
-        **kw,
-    )
 
 
 class LimitedServer:
@@ -106,7 +75,7 @@ def test_200_gets_never_meet_a_429(sliding: bool, headers: bool) -> None:
     clock = Clock()
     server = LimitedServer(clock, sliding=sliding, headers=headers)
     events: list[str] = []
-    with make(server, clock, on_event=events.append) as client:
+    with make_client(server, clock, on_event=events.append) as client:
         for _ in range(200):
             assert client.accounts() == ACCOUNTS
         assert client.request_count == 200
@@ -132,7 +101,7 @@ def test_header_budget_paces_before_it_runs_out() -> None:
         headers = {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(int(reset))}
         return httpx.Response(200, json=ACCOUNTS, headers=headers)
 
-    with make(handler, clock) as client:
+    with make_client(handler, clock) as client:
         for _ in range(5):
             client.accounts()
         assert client.rate_limit_waits == 1
@@ -143,7 +112,9 @@ def test_header_budget_paces_before_it_runs_out() -> None:
 
 def test_without_the_local_limit_headerless_bursts_are_not_paced() -> None:
     clock = Clock()
-    with make(lambda r: httpx.Response(200, json=ACCOUNTS), clock, rate_limit=None) as client:
+    with make_client(
+        lambda r: httpx.Response(200, json=ACCOUNTS), clock, rate_limit=None
+    ) as client:
         for _ in range(150):
             client.accounts()
         assert client.rate_limit_waits == 0
@@ -153,7 +124,7 @@ def test_without_the_local_limit_headerless_bursts_are_not_paced() -> None:
 def test_a_configured_lower_limit_is_obeyed() -> None:
     clock = Clock()
     server = LimitedServer(clock, limit=10, window=60.0)
-    with make(server, clock, rate_limit=10, rate_window=60.0) as client:
+    with make_client(server, clock, rate_limit=10, rate_window=60.0) as client:
         for _ in range(25):
             client.accounts()
     assert server.rejected == 0
@@ -178,7 +149,7 @@ def test_429_waits_until_reset_then_succeeds() -> None:
         return answers.pop(0)
 
     events: list[str] = []
-    with make(handler, clock, on_event=events.append) as client:
+    with make_client(handler, clock, on_event=events.append) as client:
         # A 429 means Publer refused the create, so even a create may be retried.
         assert client.schedule({"state": "scheduled", "posts": []}) == "j1"
         assert client.request_count == 2
@@ -191,7 +162,7 @@ def test_429_waits_until_reset_then_succeeds() -> None:
 def test_429_without_headers_backs_off_exponentially() -> None:
     clock = Clock()
     answers = [httpx.Response(429, json=LIMITED)] * 3 + [httpx.Response(200, json=ACCOUNTS)]
-    with make(lambda r: answers.pop(0), clock, rate_limit=None) as client:
+    with make_client(lambda r: answers.pop(0), clock, rate_limit=None) as client:
         assert client.accounts() == ACCOUNTS
         assert client.request_count == 4
     assert len(clock.sleeps) == 3
@@ -202,7 +173,7 @@ def test_429_without_headers_backs_off_exponentially() -> None:
 
 def test_429_that_outlasts_the_bounded_wait_is_a_rate_limit_error() -> None:
     clock = Clock()
-    with make(lambda r: httpx.Response(429, json=LIMITED), clock, max_retries=3) as client:
+    with make_client(lambda r: httpx.Response(429, json=LIMITED), clock, max_retries=3) as client:
         with pytest.raises(RateLimitError) as info:
             client.accounts()
         assert client.request_count == 4
@@ -218,7 +189,7 @@ def test_a_far_reset_is_capped() -> None:
         httpx.Response(429, json=LIMITED, headers={"X-RateLimit-Reset": far}),
         httpx.Response(200, json=ACCOUNTS),
     ]
-    with make(lambda r: answers.pop(0), clock) as client:
+    with make_client(lambda r: answers.pop(0), clock) as client:
         client.accounts()
     assert clock.sleeps == [130.0]
 
@@ -234,7 +205,7 @@ def test_polls_count_against_the_budget() -> None:
         done = server.requests >= 8
         return httpx.Response(200, json={"status": "complete" if done else "working"})
 
-    with make(handler, clock, rate_limit=5, poll_interval=0.5) as client:
+    with make_client(handler, clock, rate_limit=5, poll_interval=0.5) as client:
         status = client.wait_for_job("j1")
         assert status.finished
         assert client.request_count == 8
@@ -245,7 +216,7 @@ def test_polls_count_against_the_budget() -> None:
 def test_a_window_longer_than_the_wait_cap_is_still_respected() -> None:
     clock = Clock()
     server = LimitedServer(clock, limit=2, window=300.0)
-    with make(server, clock, rate_limit=2, rate_window=300.0) as client:
+    with make_client(server, clock, rate_limit=2, rate_window=300.0) as client:
         for _ in range(5):
             client.accounts()
     assert server.rejected == 0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from client_support import Clock, make_client
 
 from contentctl.errors import (
     PublerError,
@@ -17,24 +17,9 @@ from contentctl.errors import (
 )
 from contentctl.publer import PublerClient
 
-KEY = "k3y-5ecret-0123456789abcdef"
-BASE = "https://publer.test/api/v1"
 BULK = {"state": "scheduled", "posts": [{"networks": {}, "accounts": [{"id": "a1"}]}]}
 
 Step = httpx.Response | Exception
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
 
 
 class Script:
@@ -50,20 +35,6 @@ class Script:
         if isinstance(step, Exception):
             raise step
         return step
-
-
-def make(script: Script, clock: Clock | None = None, **kw: Any) -> PublerClient:
-    clock = clock or Clock()
-    return PublerClient(
-        BASE,
-        KEY,
-        "ws1",
-        transport=httpx.MockTransport(script),
-        sleep=clock.sleep,
-        now=clock.now,
-        rng=random.Random(1),
-        **kw,
-    )
 
 
 def ok(body: Any) -> httpx.Response:
@@ -87,7 +58,7 @@ def test_get_retried_through_503s_and_connect_errors_and_counted() -> None:
         ok(ACCOUNTS),
     )
     events: list[str] = []
-    with make(script, clock, on_event=events.append) as client:
+    with make_client(script, clock, on_event=events.append) as client:
         assert client.accounts() == ACCOUNTS
         assert client.request_count == 5
     assert len(clock.sleeps) == 4
@@ -100,7 +71,7 @@ def test_get_retried_through_503s_and_connect_errors_and_counted() -> None:
 
 def test_get_500_retried_but_put_500_is_not() -> None:
     script = Script(down(500), ok(ACCOUNTS), down(500))
-    with make(script) as client:
+    with make_client(script) as client:
         assert client.accounts() == ACCOUNTS
         with pytest.raises(PublerServerError, match="500"):
             client.update_post("p1", {"text": "x"})
@@ -120,7 +91,7 @@ def test_idempotent_calls_retry_transient_faults(
 ) -> None:
     answer = {"id": "p1", "deleted_ids": ["p1"], "status": "complete"}
     script = Script(httpx.RemoteProtocolError("Server disconnected"), down(504), ok(answer))
-    with make(script) as client:
+    with make_client(script) as client:
         call(client)
         assert client.request_count == 3
     assert {r.method for r in script.requests} == {method}
@@ -128,7 +99,7 @@ def test_idempotent_calls_retry_transient_faults(
 
 def test_retries_are_bounded_then_server_error() -> None:
     script = Script(*[down(503)] * 3)
-    with make(script, max_retries=2) as client:
+    with make_client(script, max_retries=2) as client:
         with pytest.raises(PublerServerError) as info:
             client.accounts()
         assert client.request_count == 3
@@ -138,7 +109,7 @@ def test_retries_are_bounded_then_server_error() -> None:
 
 def test_timeouts_after_retries_are_timeout_errors() -> None:
     script = Script(*[httpx.ReadTimeout("timed out")] * 5)
-    with make(script) as client:
+    with make_client(script) as client:
         with pytest.raises(PublerTimeoutError, match="after 5 attempts"):
             client.accounts()
         assert client.request_count == 5
@@ -146,7 +117,7 @@ def test_timeouts_after_retries_are_timeout_errors() -> None:
 
 def test_connect_errors_after_retries_are_server_errors() -> None:
     script = Script(*[httpx.ConnectError("refused")] * 5)
-    with make(script) as client, pytest.raises(PublerServerError, match="refused") as info:
+    with make_client(script) as client, pytest.raises(PublerServerError, match="refused") as info:
         client.me()
     assert info.value.hint is not None and "CONTENTCTL_ENDPOINT" in info.value.hint
 
@@ -179,7 +150,7 @@ def test_a_create_whose_answer_is_lost_is_never_repeated(
     fault: Step, create: Callable[[PublerClient], Any]
 ) -> None:
     script = Script(fault, ok({"job_id": "j-dup", "id": "m-dup"}))
-    with make(script) as client:
+    with make_client(script) as client:
         with pytest.raises(UnknownOutcomeError) as info:
             create(client)
         assert client.request_count == 1
@@ -196,7 +167,7 @@ def test_a_create_is_retried_when_nothing_was_sent() -> None:
         httpx.ConnectTimeout("connect timed out"),
         ok({"job_id": "j1"}),
     )
-    with make(script, clock) as client:
+    with make_client(script, clock) as client:
         assert client.schedule(BULK) == "j1"
         assert client.request_count == 3
     assert len(clock.sleeps) == 2
@@ -204,7 +175,7 @@ def test_a_create_is_retried_when_nothing_was_sent() -> None:
 
 def test_a_create_answered_without_a_job_id_is_an_unknown_outcome() -> None:
     for answer in (ok({"ok": True}), httpx.Response(200, text="<html>ok</html>")):
-        with make(Script(answer)) as client, pytest.raises(UnknownOutcomeError):
+        with make_client(Script(answer)) as client, pytest.raises(UnknownOutcomeError):
             client.schedule(BULK)
 
 
@@ -222,7 +193,7 @@ def test_no_httpx_exception_escapes() -> None:
     ]
     for fault in faults:
         script = Script(*[fault] * 5)
-        with make(script) as client:
+        with make_client(script) as client:
             for call in (lambda: client.accounts(), lambda: client.schedule(BULK)):
                 script.steps = [fault] * 5
                 with pytest.raises(PublerError):

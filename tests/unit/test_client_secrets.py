@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from client_support import Clock
 
 from contentctl.errors import ContentctlError, PublerAuthError, PublerRequestError
 from contentctl.publer import PublerClient
@@ -37,17 +38,6 @@ def raising(exc_type: type[Exception]) -> Callable[..., httpx.Response]:
         raise exc_type(f"failed with {request.headers['authorization']}")
 
     return handler
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_700_000_000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += seconds
 
 
 class Captured:
