@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from manifest_support import FIXTURES, make_repo
 
-from contentctl.config import load_config
 from contentctl.load import LoadResult, load_repo, render_path
-from contentctl.model import Config, Method, Severity
+from contentctl.model import Method, Severity
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
 BAD = FIXTURES / "bad"
-
-
-def make_repo(tmp_path: Path, files: dict[str, str | bytes]) -> Config:
-    shutil.copy(FIXTURES / "contentctl.yaml", tmp_path / "contentctl.yaml")
-    shutil.copytree(FIXTURES / "media", tmp_path / "media")
-    (tmp_path / "content").mkdir()
-    for name, body in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, "utf-8")
-    return load_config(tmp_path / "contentctl.yaml", {})
 
 
 def rendered(result: LoadResult) -> list[str]:

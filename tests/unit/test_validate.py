@@ -4,37 +4,21 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from manifest_support import FIXTURES, make_repo
 
 from contentctl import rules
-from contentctl.config import load_config
-from contentctl.model import Config, Method, Post, Severity
+from contentctl.model import Method, Post, Severity
 from contentctl.validate import check_repo, validate
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
 BAD = FIXTURES / "bad"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 X = "x" * 281  # one past X's limit
-
-
-def make_repo(tmp_path: Path, files: dict[str, str | bytes]) -> Config:
-    shutil.copy(FIXTURES / "contentctl.yaml", tmp_path / "contentctl.yaml")
-    shutil.copytree(FIXTURES / "media", tmp_path / "media")
-    (tmp_path / "content").mkdir()
-    for name, body in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, "utf-8")
-    return load_config(tmp_path / "contentctl.yaml", {})
 
 
 def check(tmp_path: Path, files: dict[str, str | bytes], **changes: Any) -> list[str]:
