@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -28,7 +29,14 @@ from typing import Any
 import yaml
 
 from benchmarks.generate import MEDIA_FILES, Layout
-from benchmarks.measure import Sample, bench_env, contentctl_argv, run_once
+from benchmarks.measure import (
+    Sample,
+    bench_env,
+    contentctl_argv,
+    peak_mb,
+    run_once,
+    with_peak_memory,
+)
 from benchmarks.prepare import fresh_repo
 
 LATENCY_MS = 50
@@ -67,20 +75,16 @@ class Served:
     """``contentctl sandbox serve`` in a child process, stopped on exit."""
 
     def __init__(self, repo: Path, latency_ms: int) -> None:
-        argv = contentctl_argv(
-            "-C",
-            str(repo),
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--db",
-            ":memory:",
-            "--latency-ms",
-            str(latency_ms),
-        )
+        argv = contentctl_argv("-C", str(repo), "sandbox", "serve", "--port", "0",
+                               "--db", ":memory:", "--latency-ms", str(latency_ms))  # fmt: skip
+        self._folder = tempfile.TemporaryDirectory()
+        self._report = Path(self._folder.name) / "peak"
         self.process = subprocess.Popen(
-            argv, env=bench_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            with_peak_memory(argv, self._report),
+            env=bench_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         self.env: dict[str, str] = {}
         assert self.process.stdout is not None
@@ -91,7 +95,8 @@ class Served:
             if len(self.env) == 3:
                 break
         if len(self.env) != 3:
-            raise RuntimeError(f"the sandbox did not start: {self.process.stderr!r}")
+            self.stop()
+            raise RuntimeError(f"the sandbox did not start: {' '.join(argv)}")
         self.peak_mb = 0.0
 
     def stats(self) -> dict[str, Any]:
@@ -104,12 +109,18 @@ class Served:
         return stats
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        _pid, _status, usage = os.wait4(self.process.pid, 0)
-        self.peak_mb = usage.ru_maxrss / 1024
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+        """SIGTERM to the server (GNU time's child, when it runs under GNU time), then reap."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            children = []
+        os.kill(int(children[0]) if children else pid, signal.SIGTERM)
+        _pid, _status, usage = os.wait4(pid, 0)
+        self.peak_mb = peak_mb(self._report, usage.ru_maxrss)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._folder.cleanup()
 
 
 def apply_once(size: int, work: Path, *, latency_ms: int = LATENCY_MS) -> ApplyRun:

@@ -226,7 +226,7 @@ def markdown(results: Results, commands: list[str], how: str) -> str:
         f"Written by `{how}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; do not edit by hand.",
         "Times are wall-clock medians of whole processes after a warm-up run; "
         "spread = (max − min) / median; peak MB = the process's maximum resident memory "
-        "(`ru_maxrss` from `wait4`).",
+        "(GNU `time -f %M`).",
         "",
         "## Machine",
         "",
