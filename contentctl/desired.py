@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,12 @@ class Target:
     timezone: str
     source: str  # file:line:col of the post
     spec: Mapping[str, Any]
-    content_hash: str
+    given_hash: str = ""  # known already (a saved plan); else computed on first use
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical spec; only changed targets and saved plans need it."""
+        return self.given_hash or spec_hash(self.spec)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -108,7 +114,7 @@ class Target:
             timezone=data["timezone"],
             source=data["source"],
             spec=data["spec"],
-            content_hash=data["content_hash"],
+            given_hash=data["content_hash"],
         )
 
 
@@ -193,7 +199,6 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
                 timezone=post.timezone,
                 source=post.where(),
                 spec=spec,
-                content_hash=spec_hash(spec),
             )
         )
     return targets

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from contentctl.desired import Endpoint, Target, parse_utc
@@ -97,9 +98,12 @@ class Plan:
     created_at: datetime
     state_lineage: str
     state_serial: int
-    state_digest: str
-    manifests_digest: str
+    state_digest: str = ""  # set only on a saved plan (see planfile.save_plan)
     notes: tuple[str, ...] = ()  # e.g. what settling an interrupted apply found
+
+    @cached_property
+    def manifests_digest(self) -> str:
+        return manifests_digest(c.target for c in self.changes if c.target is not None)
 
     def count(self, action: Action) -> int:
         return sum(1 for change in self.changes if change.action is action)
@@ -168,21 +172,30 @@ def build_plan(
         created_at=opts.now,
         state_lineage=state.lineage if state.exists else "",  # "" = no state file yet
         state_serial=state.serial,
-        state_digest=state.content_digest(),
-        manifests_digest=manifests_digest(targets),
         notes=tuple(notes),
     )
 
 
 def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptions) -> Change:
-    base = Change(target.post_id, target.alias, target.provider, Action.NOOP, target=target)
     if entry is None or entry.get("status") == "deleted":
-        return replace(base, action=Action.CREATE, target=target)
+        return Change(target.post_id, target.alias, target.provider, Action.CREATE, target=target)
     if entry.get("status") == "failed" or not entry.get("remote_id"):
         reason = f"last attempt failed: {entry.get('last_error') or 'unknown error'}"
-        return replace(base, action=Action.CREATE, reason=reason, target=target, before=entry)
-    if entry.get("content_hash") == target.content_hash:
-        return replace(base, action=Action.NOOP, target=target, before=entry)
+        return Change(
+            target.post_id,
+            target.alias,
+            target.provider,
+            Action.CREATE,
+            reason,
+            target=target,
+            before=entry,
+        )
+    # == on the specs is the fast path; the hash covers specs equal up to JSON types
+    if entry.get("spec") == target.spec or entry.get("content_hash") == target.content_hash:
+        return Change(
+            target.post_id, target.alias, target.provider, Action.NOOP, target=target, before=entry
+        )
+    base = Change(target.post_id, target.alias, target.provider, Action.NOOP, target=target)
     fields = diff_specs(entry.get("spec") or {}, target.spec)
     changed = {f.path for f in fields}
     network_only = {p.removeprefix("network.") for p in changed if p.startswith("network.")}

@@ -66,7 +66,6 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
             state_lineage=state["lineage"],
             state_serial=int(state["serial"]),
             state_digest=state["digest"],
-            manifests_digest=data["manifests_digest"],
             notes=tuple(data.get("notes", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -87,10 +86,14 @@ def _change_from_json(item: Mapping[str, Any]) -> Change:
     )
 
 
-def save_plan(plan: Plan, path: Path) -> None:
+def save_plan(plan: Plan, path: Path, *, state_digest: str) -> None:
+    """Write the plan with the digest of the state it was made against, for the stale check."""
+    from dataclasses import replace
+
     from contentctl.atomicfile import atomic_write
 
-    text = json.dumps(plan_to_json(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = plan_to_json(replace(plan, state_digest=state_digest))
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:
         atomic_write(path, text.encode("utf-8"))
     except OSError as exc:

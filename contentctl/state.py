@@ -127,7 +127,17 @@ class State:
 
     def content_digest(self) -> str:
         """sha256 of the canonical document without ``serial``: equal digests, same content."""
-        return _digest(self.to_json())
+        # json's sort_keys canonicalises without the sorted deep copy to_json makes
+        return _digest(
+            {
+                "format_version": self.format_version,
+                "lineage": self.lineage,
+                "workspace_id": self.workspace_id,
+                "posts": self.posts,
+                "media": self.media,
+                "intents": self.intents,
+            }
+        )
 
 
 def new_state(workspace_id: str) -> State:
@@ -367,11 +377,13 @@ def _digest(document: dict[str, Any]) -> str:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)  # built in C; a shorter dict means a key came twice
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return result
 
 

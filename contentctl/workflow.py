@@ -7,7 +7,9 @@ same, repaired state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,12 +32,25 @@ class Checked:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic GC while building many small, acyclic objects (5-30% of a big plan)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check(
     config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None
 ) -> Checked:
     from contentctl.validate import check_repo
 
-    result, diagnostics = check_repo(config, paths, now=now)
+    with paused_gc():
+        result, diagnostics = check_repo(config, paths, now=now)
     return Checked(result, diagnostics)
 
 
@@ -83,8 +98,9 @@ def make_plan(
     paths: Sequence[Path] | None = None,
 ) -> tuple[Plan, Checked]:
     checked = check(config, paths, now=options.now)
-    targets = desired_targets(config, checked)
-    return build_plan(targets, state, options, notes=notes), checked
+    with paused_gc():
+        targets = desired_targets(config, checked)
+        return build_plan(targets, state, options, notes=notes), checked
 
 
 def check_saved_plan(plan: Plan, config: Config, state: State) -> None:

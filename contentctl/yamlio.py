@@ -40,6 +40,10 @@ class YamlProblem(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[type[YamlProblem], tuple[str, int, int]]:
+        # dataclass exceptions keep no args; a forked parser sends these back pickled
+        return (YamlProblem, (self.message, self.line, self.column))
+
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

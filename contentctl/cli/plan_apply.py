@@ -107,7 +107,7 @@ def plan(
         config, state, _plan_options(replace_published, delete_published), notes=notes
     )
     if out is not None:
-        save_plan(result, (ctx.obj["cwd"] / out))
+        save_plan(result, ctx.obj["cwd"] / out, state_digest=state.content_digest())
     if fmt == "json":
         import json
 
