@@ -57,6 +57,9 @@ def cache_root(out: Path) -> Path:
 def prepare(size: int, layouts: tuple[Layout, ...], out: Path = OUT) -> list[Prepared]:
     """The repos for ``size`` in each layout, generated and applied once, then reused."""
     root = cache_root(out)
+    for stale in root.parent.glob("v*"):
+        if stale != root:  # made by another generator or contentctl version: never read again
+            shutil.rmtree(stale, ignore_errors=True)
     state = _state_for(size, root)
     prepared = []
     for layout in layouts:

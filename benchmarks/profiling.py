@@ -51,8 +51,15 @@ def profile(args: Sequence[str], *, expect: tuple[int, ...] = (0, 2), top: int =
     by_module: Counter[str] = Counter()
     for key, entry in raw.items():
         by_module[_module(key[0])] += entry[2]
+    waiting = sum(e[2] for k, e in raw.items() if "acquire" in k[2] and "lock" in k[2])
+    note = (
+        f" {waiting / total:.0%} of it is the main process waiting on a lock: work running in "
+        "worker processes (multiprocessing), which this profile of the main process cannot see."
+        if waiting > 0.2 * total
+        else ""
+    )
     lines = [
-        f"Profiled total (self time, under cProfile): {total:.2f} s.",
+        f"Profiled total (self time, under cProfile): {total:.2f} s.{note}",
         "",
         "| module | self time s | share |",
         "|---|--:|--:|",
