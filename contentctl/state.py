@@ -12,7 +12,6 @@ refusal is a ``StateError`` and leaves the file on disk as it was.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import tempfile
@@ -23,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from contentctl import stateformat
 from contentctl.atomicfile import atomic_write, remove_stale_temp_files
 from contentctl.errors import StateError
 from contentctl.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
@@ -125,19 +125,21 @@ class State:
     def copy(self) -> State:
         return copy.deepcopy(self)
 
+    def document(self) -> dict[str, Any]:
+        """The JSON document, sharing this state's dicts (no copy; don't mutate it)."""
+        return {
+            "format_version": self.format_version,
+            "serial": self.serial,
+            "lineage": self.lineage,
+            "workspace_id": self.workspace_id,
+            "posts": self.posts,
+            "media": self.media,
+            "intents": self.intents,
+        }
+
     def content_digest(self) -> str:
         """sha256 of the canonical document without ``serial``: equal digests, same content."""
-        # json's sort_keys canonicalises without the sorted deep copy to_json makes
-        return _digest(
-            {
-                "format_version": self.format_version,
-                "lineage": self.lineage,
-                "workspace_id": self.workspace_id,
-                "posts": self.posts,
-                "media": self.media,
-                "intents": self.intents,
-            }
-        )
+        return stateformat.digest(self.document())
 
 
 def new_state(workspace_id: str) -> State:
@@ -254,27 +256,24 @@ class StateStore:
         return self._write(pushed, disk)
 
     def _write(self, state: State, disk: _Disk | None) -> State:
-        document = state.to_json()
-        digest = _digest(document)
+        try:
+            rendered = stateformat.members(state.document())
+        except ValueError as exc:
+            raise StateError(f"the state to write holds a value JSON cannot: {exc}") from exc
+        digest = stateformat.digest_of(rendered)
         if disk is not None and disk.digest == digest:
             state._on_disk = True
             return state
-        document["serial"] = state.serial + 1
-        validate_document(document, source="the state to write")
-        try:
-            text = json.dumps(
-                document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
-            )
-        except ValueError as exc:
-            raise StateError(f"the state to write holds a value JSON cannot: {exc}") from exc
-        data = (text + "\n").encode("utf-8")
+        serial = state.serial + 1
+        validate_document({**state.document(), "serial": serial}, source="the state to write")
+        data = stateformat.text_of(rendered, serial).encode("utf-8")
         try:
             if disk is not None:
                 atomic_write(self.backup_path, disk.raw)
             written = atomic_write(self.path, data, kill_point="state-write-mid")
         except OSError as exc:
             raise self._save_errored(data, exc) from exc
-        state.serial = document["serial"]
+        state.serial = serial
         self._known = _Disk(data, state.lineage, state.serial, digest, _stat_key(written))
         state._on_disk = True
         remove_stale_temp_files((self.path, self.backup_path, self.errored_path))
@@ -311,7 +310,9 @@ class StateStore:
         if found is None:
             return None
         (raw, key), document = found
-        return _Disk(raw, document["lineage"], document["serial"], _digest(document), key)
+        return _Disk(
+            raw, document["lineage"], document["serial"], stateformat.digest(document), key
+        )
 
     def _read(self, path: Path) -> tuple[tuple[bytes, tuple[int, ...]], dict[str, Any]] | None:
         try:
@@ -366,14 +367,6 @@ def _sorted_copy(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_sorted_copy(item) for item in value]
     return value
-
-
-def _digest(document: dict[str, Any]) -> str:
-    without_serial = {key: value for key, value in document.items() if key != "serial"}
-    canonical = json.dumps(
-        without_serial, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

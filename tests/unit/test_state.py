@@ -64,14 +64,24 @@ def test_missing_file_gives_a_fresh_state_and_creates_nothing(store: StateStore)
     assert new_state("w").lineage != new_state("w").lineage
 
 
-def test_write_is_canonical_pretty_sorted_json(store: StateStore, saved: State) -> None:
+def test_write_is_sorted_json_with_one_line_per_post_account(
+    store: StateStore, saved: State
+) -> None:
     text = store.path.read_text("utf-8")
     assert text.endswith("}\n")
     assert "Grüße aus Köln" in text  # not \u-escaped, so diffs stay readable
     document = json.loads(text)
-    assert text == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert document["serial"] == 1
     assert store.load() == saved
+    lines = text.splitlines()
+    assert [line.split(":")[0].strip() for line in lines if line.startswith('  "')] == sorted(
+        f'"{key}"' for key in document
+    )
+    for post_id, accounts in document["posts"].items():
+        for alias, entry in accounts.items():
+            (line,) = [ln for ln in lines if ln.startswith(f'      "{alias}": {{')]
+            assert json.loads(line.split(": ", 1)[1].rstrip(",")) == entry
+            assert f'    "{post_id}": {{' in lines
 
 
 def test_output_does_not_depend_on_insertion_order(tmp_path: Path) -> None:
