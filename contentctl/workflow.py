@@ -106,6 +106,8 @@ def make_plan(
 def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
     """Refuse a plan made against another state or other manifests, naming what changed."""
     reasons = []
+    if state.intents:
+        reasons.append("an interrupted apply left work to settle (`contentctl plan` settles it)")
     if not plan.state_lineage:
         if state.exists:
             reasons.append("the state file was created since the plan was made")

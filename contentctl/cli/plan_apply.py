@@ -158,13 +158,6 @@ def apply(
         state = store.load()
         if plan_file is not None:
             saved = read_plan(ctx.obj["cwd"] / plan_file)
-            if state.intents:
-                raise_stale = (
-                    "an interrupted apply left work to settle; run `contentctl plan` again"
-                )
-                from contentctl.errors import StalePlanError
-
-                raise StalePlanError(f"the saved plan is stale: {raise_stale}")
             workflow.check_saved_plan(saved, config, state)
             result = saved
         else:

@@ -160,3 +160,17 @@ def test_interrupt_before_the_bulk_plans_the_create_again(project: Project) -> N
     assert "Plan: 5 to create" in plan.stdout
     rerun(project)
     assert_exactly_once(project)
+
+
+def test_saved_plan_is_refused_while_an_interrupted_apply_is_unsettled(project: Project) -> None:
+    write_posts(project, batch_size=100)
+    saved = project.root / "release.plan"
+    assert project.run("plan", "--out", str(saved)).returncode == ExitCode.OK
+    killed = project.run("apply", "--auto-approve", env={"CONTENTCTL_TEST_KILL_AT": "after-answer"})
+    assert killed.returncode == -signal.SIGKILL
+    project.run("state", "unlock")
+    refused = project.run("apply", str(saved))
+    assert refused.returncode == ExitCode.ERROR
+    assert "an interrupted apply left work to settle" in refused.stderr
+    rerun(project)
+    assert_exactly_once(project)
