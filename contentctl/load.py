@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from contentctl.model import Config, Diagnostic, Method, Post, Severity
+from contentctl.model import Config, Diagnostic, Method, Post, Severity, render_path
 from contentctl.rules import CONTENT_KEYS
 from contentctl.timeparse import AT_PATTERN, TimeParseError, resolve_at, zone
 from contentctl.yamlio import (
@@ -69,19 +69,6 @@ class LoadResult:
     files: tuple[str, ...]
     sources: tuple[Source, ...] = field(default=(), repr=False, compare=False)
     texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
-
-
-def render_path(path: Path_) -> str:
-    """("posts", 2, "text") → "$.posts[2].text"."""
-    out = "$"
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.isidentifier():
-            out += f".{part}"
-        else:
-            out += f"[{part!r}]"
-    return out
 
 
 class Locator:

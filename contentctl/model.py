@@ -7,12 +7,25 @@ derived properties. ``load`` builds them, ``validate`` checks them,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+
+def render_path(path: Sequence[str | int]) -> str:
+    """("posts", 2, "text") → "$.posts[2].text": how messages name a place in a document."""
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{part!r}]"
+    return out
 
 
 class Provider(StrEnum):

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from contentctl import stateformat
 from contentctl.atomicfile import atomic_write, remove_stale_temp_files
 from contentctl.errors import StateError
 from contentctl.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
+from contentctl.model import render_path
 from contentctl.schemas_io import schema
 
 __all__ = [
@@ -65,17 +66,7 @@ class State:
 
     def to_json(self) -> dict[str, Any]:
         """A deep copy as a JSON document, keys sorted at every level."""
-        document: dict[str, Any] = _sorted_copy(
-            {
-                "format_version": self.format_version,
-                "serial": self.serial,
-                "lineage": self.lineage,
-                "workspace_id": self.workspace_id,
-                "posts": self.posts,
-                "media": self.media,
-                "intents": self.intents,
-            }
-        )
+        document: dict[str, Any] = _sorted_copy(self.document())
         return document
 
     @classmethod
@@ -160,7 +151,7 @@ def validate_document(data: Any, *, source: str) -> None:
     if error is not None:
         message = error.message if len(error.message) <= 160 else error.message[:157] + "…"
         raise StateError(
-            f"{source} is not a valid state file: at {_json_path(error.instance_path)}: {message}"
+            f"{source} is not a valid state file: at {render_path(error.instance_path)}: {message}"
         )
 
 
@@ -378,15 +369,3 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise ValueError(f"duplicate key {key!r}")
             seen.add(key)
     return result
-
-
-def _json_path(parts: Sequence[str | int]) -> str:
-    path = "$"
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part.isidentifier():
-            path += f".{part}"
-        else:
-            path += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return path

@@ -518,5 +518,5 @@ def test_intent_journal_and_media_round_trip(store: StateStore, saved: State) ->
 
 def test_intent_item_with_unknown_field_is_refused(store: StateStore, saved: State) -> None:
     saved.intents["batch-1"] = intent(surprise=True)
-    with pytest.raises(StateError, match=r"\$\.intents\[\"batch-1\"\]\.items\[0\]"):
+    with pytest.raises(StateError, match=r"\$\.intents\['batch-1'\]\.items\[0\]"):
         store.write(saved)
