@@ -116,7 +116,7 @@ def settle_pending(
     client: PublerClient,
     *,
     now: Callable[[], datetime],
-    after_each: Callable[[State], None],
+    after_each: Callable[[State], object],
     progress: Callable[[str], None] = lambda _m: None,
 ) -> tuple[SettleResult, list[str]]:
     """Settle every intent left by an interrupted apply; returns what was found, as notes too."""

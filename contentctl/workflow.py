@@ -77,16 +77,12 @@ def settle(
     from contentctl.reconcile import settle_pending
     from contentctl.remote import connect
 
-    holder = {"state": state}
-
-    def write(current: State) -> None:
-        holder["state"] = store.write(current)
-
     with connect(config, on_event=progress) as client:
+        # store.write updates the state in place (serial), so the same object goes on
         _, notes = settle_pending(
-            state, client, now=lambda: datetime.now(UTC), after_each=write, progress=progress
+            state, client, now=lambda: datetime.now(UTC), after_each=store.write, progress=progress
         )
-    return holder["state"], notes
+    return state, notes
 
 
 def make_plan(
