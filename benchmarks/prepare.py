@@ -107,13 +107,14 @@ def _state_for(size: int, root: Path) -> Path:
 
 def apply_in_process(repo: Path) -> None:
     """Plan and apply ``repo`` with contentctl's own code against an unthrottled sandbox."""
-    from contentctl import sandbox, workflow
-    from contentctl.apply import Applier
+    from contentctl import pipeline as workflow
+    from contentctl import sandbox
+    from contentctl.apply.applier import Applier
     from contentctl.config import load_config
-    from contentctl.plan import Action, PlanOptions
+    from contentctl.plan.build import Action, PlanOptions
     from contentctl.publer import PublerClient
-    from contentctl.remote import IN_PROCESS_URL
-    from contentctl.state import StateLock, StateStore
+    from contentctl.publer.connect import IN_PROCESS_URL
+    from contentctl.state.store import StateLock, StateStore
 
     config = load_config(repo / "contentctl.yaml", environ={})
     store = StateStore(config.state_path)

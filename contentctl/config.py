@@ -17,8 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contentctl.errors import ConfigError
-from contentctl.model import Account, Config, Method, Provider
-from contentctl.yamlio import (
+from contentctl.manifest.yamlio import (
     KEY,
     YamlProblem,
     decode_text,
@@ -26,6 +25,7 @@ from contentctl.yamlio import (
     node_positions,
     parse_documents,
 )
+from contentctl.model import Account, Config, Method, Provider
 
 CONFIG_NAME = "contentctl.yaml"
 DEFAULT_STATE = "contentctl.state.json"
@@ -118,7 +118,7 @@ def _inside(root: Path, value: str, path: Path, text: str, key: str) -> Path:
 
 
 def _check_schema(path: Path, text: str, data: dict[str, Any]) -> None:
-    from contentctl.schemas_io import config_validator
+    from contentctl.manifest.schemas import config_validator
 
     errors = [_describe(error) for error in config_validator().iter_errors(data)]
     if not errors:

@@ -20,11 +20,11 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple
 
-from contentctl import rules
-from contentctl.load import LoadResult, Locator, Source, load_repo
+from contentctl import publer_facts as rules
+from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
+from contentctl.manifest.schemas import describe_error, post_validator, with_hint
+from contentctl.manifest.times import TimeParseError, parse_date
 from contentctl.model import Config, Diagnostic, Method, Post, Severity
-from contentctl.schemas_io import describe_error, post_validator, with_hint
-from contentctl.timeparse import TimeParseError, parse_date
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]

@@ -34,7 +34,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
       contentctl validate
       contentctl validate content/launch.yaml --format github
     """
-    from contentctl import workflow
+    from contentctl import pipeline as workflow
 
     resolved = [(ctx.obj["cwd"] / p).resolve() for p in paths] or None
     config = _config_near(ctx, resolved)
@@ -106,7 +106,7 @@ def _diagnostics_out(checked: Any, fmt: str) -> str:
 @click.argument("name", type=click.Choice(["post", "config", "state"]), default="post")
 def schema(name: str) -> None:
     """Print a bundled JSON Schema (for editors and other tools)."""
-    from contentctl.schemas_io import schema_text
+    from contentctl.manifest.schemas import schema_text
 
     click.echo(schema_text(name), nl=False)
 
@@ -129,7 +129,7 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: boo
       contentctl fmt                 # the config and every manifest
       contentctl fmt --check --diff  # CI: fail and show what would change
     """
-    from contentctl.fmt import collect_files, format_file, unified_diff
+    from contentctl.manifest.fmt import collect_files, format_file, unified_diff
 
     if paths:
         targets = [(ctx.obj["cwd"] / p).resolve() for p in paths]
@@ -163,7 +163,7 @@ def init(ctx: click.Context, directory: Path | None, force: bool, workspace_id: 
     Example:
       contentctl init my-posts && cd my-posts && contentctl plan
     """
-    from contentctl.scaffold import init_repo
+    from contentctl.manifest.scaffold import init_repo
 
     target = (ctx.obj["cwd"] / directory) if directory else ctx.obj["cwd"]
     written = init_repo(target, force=force, workspace_id=workspace_id)

@@ -16,7 +16,7 @@ from contentctl.errors import ExitCode
 
 
 def _plan_options(replace_published: bool, delete_published: bool) -> Any:
-    from contentctl.plan import PlanOptions
+    from contentctl.plan.build import PlanOptions
 
     return PlanOptions(replace_published=replace_published, delete_published=delete_published)
 
@@ -90,10 +90,10 @@ def plan(
       contentctl plan --format markdown > plan.md
       contentctl plan --out release.plan && contentctl apply release.plan
     """
-    from contentctl import workflow
-    from contentctl.planfile import plan_to_json, save_plan
-    from contentctl.render import render_markdown, render_text
-    from contentctl.state import StateLock, StateStore
+    from contentctl import pipeline as workflow
+    from contentctl.plan.saved import plan_to_json, save_plan
+    from contentctl.report.plan_views import render_markdown, render_text
+    from contentctl.state.store import StateLock, StateStore
 
     config = config_for(ctx)
     store = StateStore(config.state_path)
@@ -144,12 +144,12 @@ def apply(
     Exit 0 when all succeeded, 3 when some posts failed (retried next apply),
     4 when another run holds the state lock, 130 when interrupted.
     """
-    from contentctl import workflow
-    from contentctl.apply import Applier
-    from contentctl.planfile import read_plan
-    from contentctl.remote import connect
-    from contentctl.render import render_text
-    from contentctl.state import StateLock, StateStore
+    from contentctl import pipeline as workflow
+    from contentctl.apply.applier import Applier
+    from contentctl.plan.saved import read_plan
+    from contentctl.publer.connect import connect
+    from contentctl.report.plan_views import render_text
+    from contentctl.state.store import StateLock, StateStore
 
     config = config_for(ctx)
     progress = progress_printer()

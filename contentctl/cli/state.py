@@ -20,7 +20,7 @@ def state_group() -> None:
 @click.pass_context
 def state_list(ctx: click.Context) -> None:
     """One line per post and account: status, remote id, time."""
-    from contentctl.state import StateStore
+    from contentctl.state.store import StateStore
 
     config = config_for(ctx)
     state = StateStore(config.state_path).load()
@@ -41,7 +41,7 @@ def state_show(ctx: click.Context, post_id: str) -> None:
     import json
 
     from contentctl.errors import StateError
-    from contentctl.state import StateStore
+    from contentctl.state.store import StateStore
 
     config = config_for(ctx)
     state = StateStore(config.state_path).load()
@@ -55,7 +55,7 @@ def state_show(ctx: click.Context, post_id: str) -> None:
 @click.pass_context
 def state_unlock(ctx: click.Context, force: bool) -> None:
     """Remove a lock left by a run that died."""
-    from contentctl.state import break_lock
+    from contentctl.state.store import break_lock
 
     config = config_for(ctx)
     info = break_lock(config.state_path, force=force)
@@ -68,7 +68,7 @@ def state_unlock(ctx: click.Context, force: bool) -> None:
 @click.pass_context
 def state_push(ctx: click.Context, source: Path, force: bool) -> None:
     """Replace the state with SOURCE (e.g. contentctl.state.errored.json)."""
-    from contentctl.state import StateLock, StateStore
+    from contentctl.state.store import StateLock, StateStore
 
     config = config_for(ctx)
     with StateLock(config.state_path, "state push"):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from contentctl.errors import ConfigError
 from contentctl.model import Provider
-from contentctl.sandbox.rules import RequestRejected, format_time, parse_time
+from contentctl.sandbox.jobs import RequestRejected, format_time, parse_time
 from contentctl.sandbox.wsgi import Request, Response, errors
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from typing import Any
 
 from contentctl.sandbox import endpoints, media
 from contentctl.sandbox.faults import Faults, FaultState, Variants
-from contentctl.sandbox.rules import RequestRejected
+from contentctl.sandbox.jobs import RequestRejected
 from contentctl.sandbox.store import Store
 from contentctl.sandbox.wsgi import (
     DropConnection,

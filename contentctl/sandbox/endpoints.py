@@ -22,8 +22,7 @@ from contentctl.sandbox.faults import (
     JobStatusShape,
     Variants,
 )
-from contentctl.sandbox.networks import EDITABLE_WHEN_PUBLISHED, check_text
-from contentctl.sandbox.rules import (
+from contentctl.sandbox.jobs import (
     Planned,
     RequestRejected,
     check_bulk_shape,
@@ -31,6 +30,7 @@ from contentctl.sandbox.rules import (
     parse_time,
     plan_bulk,
 )
+from contentctl.sandbox.networks import EDITABLE_WHEN_PUBLISHED, check_text
 from contentctl.sandbox.store import STATE_FILTERS, PostQuery, Store
 from contentctl.sandbox.wsgi import Request, Response, errors
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from contentctl.sandbox.endpoints import Context, add_job, new_id
-from contentctl.sandbox.rules import RequestRejected, format_time
+from contentctl.sandbox.jobs import RequestRejected, format_time
 from contentctl.sandbox.wsgi import Request, Response, errors
 
 KINDS: dict[str, str] = {

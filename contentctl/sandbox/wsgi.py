@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from contentctl.sandbox.rules import RequestRejected
+from contentctl.sandbox.jobs import RequestRejected
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # Publer's direct-upload limit (publer-api.md section 5)

@@ -12,7 +12,7 @@ import pytest
 from e2e_support import ACCOUNTS, Project, post_yaml
 
 from contentctl.errors import ExitCode
-from contentctl.state import StateStore
+from contentctl.state.store import StateStore
 
 POSTS = {"alpha": "2027-07-01T09:00", "beta": "2027-07-02T09:00", "gamma": "2027-07-03T09:00"}
 

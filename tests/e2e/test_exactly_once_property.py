@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contentctl.errors import ExitCode
-from contentctl.state import StateStore
+from contentctl.state.store import StateStore
 
 ALIASES = ["fb", "x", "li", "masto"]
 DAYS = range(1, 21)  # one post a day, so no two posts meet within a minute on an account

@@ -18,7 +18,7 @@ import pytest
 from e2e_support import ACCOUNTS, Project
 
 from contentctl.errors import ExitCode
-from contentctl.state import StateStore
+from contentctl.state.store import StateStore
 
 COUNT = 500
 NO_FAULTS = {

@@ -12,9 +12,9 @@ import signal
 import pytest
 from e2e_support import ACCOUNTS, Project, post_yaml
 
-from contentctl.desired import fingerprint
 from contentctl.errors import ExitCode
-from contentctl.state import StateStore
+from contentctl.plan.targets import fingerprint
+from contentctl.state.store import StateStore
 
 POSTS = {  # post id -> (local time, accounts); batches of 2 posts, so 3 batches
     "one": ("2027-06-01T09:00", "[fb, x]"),

@@ -9,7 +9,7 @@ import pytest
 from e2e_support import ACCOUNTS, Project, post_yaml
 
 from contentctl.errors import ExitCode
-from contentctl.state import StateLock
+from contentctl.state.store import StateLock
 
 FB, X = ACCOUNTS["fb"][0], ACCOUNTS["x"][0]
 

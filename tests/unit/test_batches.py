@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contentctl.apply import bulk_post, plan_batches
-from contentctl.desired import Target, spec_hash
+from contentctl.apply.applier import bulk_post, plan_batches
+from contentctl.plan.targets import Target, spec_hash
 
 
 def target(

@@ -9,11 +9,11 @@ import jsonschema
 import pytest
 
 from contentctl.config import load_config
-from contentctl.load import load_repo
+from contentctl.manifest.load import load_repo
+from contentctl.manifest.schemas import schema
+from contentctl.manifest.yamlio import parse_documents
 from contentctl.model import Method, Severity
-from contentctl.schemas_io import schema
 from contentctl.validate import check_repo
-from contentctl.yamlio import parse_documents
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "content"

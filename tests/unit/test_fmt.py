@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contentctl.errors import ManifestError
-from contentctl.fmt import (
+from contentctl.manifest.fmt import (
     POST_KEYS,
     FormatResult,
     collect_files,
@@ -19,7 +19,7 @@ from contentctl.fmt import (
     format_text,
     unified_diff,
 )
-from contentctl.yamlio import parse_documents
+from contentctl.manifest.yamlio import parse_documents
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from manifest_support import FIXTURES, make_repo
 
-from contentctl.load import LoadResult, load_repo, render_path
+from contentctl.manifest.load import LoadResult, load_repo, render_path
 from contentctl.model import Method, Severity
 
 BAD = FIXTURES / "bad"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from manifest_support import make_repo
 
-from contentctl import load
+from contentctl.manifest import load
 from contentctl.validate import check_repo
 
 POST = "id: p{i}\nat: 2027-03-0{d}T09:{m:02d}\naccounts: [acme-fb]\ntype: status\ntext: Post {i}\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contentctl.errors import ExitCode, StateError, StateLockedError
-from contentctl.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
+from contentctl.state.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -158,7 +158,7 @@ RACER = textwrap.dedent(
     import sys
     from pathlib import Path
     from contentctl.errors import StateLockedError
-    from contentctl.lock import StateLock
+    from contentctl.state.lock import StateLock
 
     print("ready", flush=True)
     sys.stdin.readline()

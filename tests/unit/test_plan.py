@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contentctl.desired import Target, spec_hash
-from contentctl.plan import Action, PlanOptions, build_plan, diff_specs, manifests_digest
-from contentctl.state import new_state
+from contentctl.plan.build import Action, PlanOptions, build_plan, diff_specs, manifests_digest
+from contentctl.plan.targets import Target, spec_hash
+from contentctl.state.store import new_state
 
 NOW = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from contentctl.desired import Target, spec_hash
-from contentctl.plan import Action, Plan, PlanOptions, build_plan
-from contentctl.planfile import plan_from_json, plan_to_json
-from contentctl.render import MARKER, relative, render_markdown, render_text
-from contentctl.state import State
+from contentctl.plan.build import Action, Plan, PlanOptions, build_plan
+from contentctl.plan.saved import plan_from_json, plan_to_json
+from contentctl.plan.targets import Target, spec_hash
+from contentctl.report.plan_views import MARKER, relative, render_markdown, render_text
+from contentctl.state.store import State
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 NOW = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)

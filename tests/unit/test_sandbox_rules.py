@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from contentctl.sandbox.networks import check_content, check_text
-from contentctl.sandbox.rules import (
+from contentctl.sandbox.jobs import (
     BACKDATED,
     GAP_MESSAGE,
     ONE_TIKTOK,
@@ -18,6 +17,7 @@ from contentctl.sandbox.rules import (
     parse_time,
     plan_bulk,
 )
+from contentctl.sandbox.networks import check_content, check_text
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 ACCOUNTS = {

@@ -13,10 +13,10 @@ from pre_commit.clientlib import load_config as load_pre_commit_config
 
 from contentctl.config import load_config
 from contentctl.errors import ConfigError
-from contentctl.fmt import format_text
-from contentctl.scaffold import init_repo
+from contentctl.manifest.fmt import format_text
+from contentctl.manifest.scaffold import init_repo
+from contentctl.manifest.yamlio import parse_documents
 from contentctl.validate import check_repo
-from contentctl.yamlio import parse_documents
 
 HOOKS_FILE = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 EXPECTED = [

@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from contentctl import rules
+from contentctl import publer_facts as rules
+from contentctl.manifest.schemas import post_validator, schema
 from contentctl.model import Method, Provider
-from contentctl.schemas_io import post_validator, schema
 
 SCHEMAS = Path(__file__).parents[2] / "schemas"
 OPEN_OBJECTS = {"details"}  # passed to Publer as written

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from contentctl.errors import StateError
-from contentctl.state import FORMAT_VERSION, State, StateStore, new_state
+from contentctl.state.store import FORMAT_VERSION, State, StateStore, new_state
 
 REPO = Path(__file__).resolve().parents[2]
 HASH = "ab" * 32
@@ -432,7 +432,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from contentctl.state import StateStore
+    from contentctl.state.store import StateStore
     store = StateStore(Path(sys.argv[1]))
     state = store.load()
     for status in ("published", "failed"):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from contentctl.timeparse import TimeParseError, parse_date, resolve_at
+from contentctl.manifest.times import TimeParseError, parse_date, resolve_at
 
 BERLIN = "Europe/Berlin"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from manifest_support import FIXTURES, make_repo
 
-from contentctl import rules
+from contentctl import publer_facts as rules
 from contentctl.model import Method, Post, Severity
 from contentctl.validate import check_repo, validate
 

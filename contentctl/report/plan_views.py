@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from contentctl.plan import Action, Change, Plan
-from contentctl.rules import text_limit
+from contentctl.plan.build import Action, Change, Plan
+from contentctl.publer_facts import text_limit
 
 MARKDOWN_LIMIT = 65_000
 MARKER = "<!-- contentctl-plan -->"

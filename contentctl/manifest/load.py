@@ -21,10 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from contentctl.model import Config, Diagnostic, Method, Post, Severity, render_path
-from contentctl.rules import CONTENT_KEYS
-from contentctl.timeparse import AT_PATTERN, TimeParseError, resolve_at, zone
-from contentctl.yamlio import (
+from contentctl.manifest.times import AT_PATTERN, TimeParseError, resolve_at, zone
+from contentctl.manifest.yamlio import (
     KEY,
     MAX_FILE_BYTES,
     ParsedDocument,
@@ -34,6 +32,8 @@ from contentctl.yamlio import (
     locate,
     parse_stream,
 )
+from contentctl.model import Config, Diagnostic, Method, Post, Severity, render_path
+from contentctl.publer_facts import CONTENT_KEYS
 
 _METHODS = frozenset(m.value for m in Method)
 _AT = re.compile(AT_PATTERN)

@@ -15,8 +15,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from contentctl.faultpoints import _test_kill_point
-from contentctl.lock import pid_alive
+from contentctl.state.lock import pid_alive
+from contentctl.testing.crashpoints import _test_kill_point
 
 
 def _temp_name(target: Path) -> Path:

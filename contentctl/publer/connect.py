@@ -2,23 +2,20 @@
 
 ``endpoint: sandbox`` (the default when no API key is set) plugs the embedded
 sandbox into the client's transport, so the same client code runs everywhere.
-``CONTENTCTL_TEST_TIME_SCALE`` (a test hook, like ``CONTENTCTL_TEST_KILL_AT``)
-shrinks every wait of the client — job polls, retry backoff, rate-limit pauses —
-so the end-to-end fault tests run against a served sandbox in seconds.
+Every wait of the client goes through ``testing.timescale.client_sleep``, so the
+end-to-end fault tests can shrink it.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
 
 from contentctl.errors import ConfigError
 from contentctl.model import Config
 from contentctl.publer import PublerClient
+from contentctl.testing.timescale import client_sleep
 
 IN_PROCESS_URL = "http://sandbox.invalid/api/v1"
-TIME_SCALE_ENV = "CONTENTCTL_TEST_TIME_SCALE"
 
 
 def connect(config: Config, *, on_event: Callable[[str], None] | None = None) -> PublerClient:
@@ -48,17 +45,3 @@ def connect(config: Config, *, on_event: Callable[[str], None] | None = None) ->
     return PublerClient(
         config.endpoint, config.api_key, config.workspace_id, on_event=on_event, sleep=sleep
     )
-
-
-def client_sleep() -> Callable[[float], None]:
-    """``time.sleep``, or a scaled-down one when the test hook asks for it."""
-    raw = os.environ.get(TIME_SCALE_ENV, "").strip()
-    if not raw:
-        return time.sleep
-    try:
-        scale = float(raw)
-    except ValueError:
-        scale = -1.0
-    if not 0.0 <= scale <= 1.0:
-        raise ConfigError(f"{TIME_SCALE_ENV} must be a number from 0 to 1, not {raw!r}")
-    return lambda seconds: time.sleep(seconds * scale)

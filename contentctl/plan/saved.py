@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from contentctl.desired import Target, format_utc
 from contentctl.errors import PlanError
-from contentctl.plan import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
+from contentctl.plan.build import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
+from contentctl.plan.targets import Target, format_utc
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def save_plan(plan: Plan, path: Path, *, state_digest: str) -> None:
     """Write the plan with the digest of the state it was made against, for the stale check."""
     from dataclasses import replace
 
-    from contentctl.atomicfile import atomic_write
+    from contentctl.files import atomic_write
 
     document = plan_to_json(replace(plan, state_digest=state_digest))
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -18,8 +18,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from contentctl.desired import Endpoint, Target, parse_utc
-from contentctl.state import State
+from contentctl.plan.targets import Endpoint, Target, parse_utc
+from contentctl.state.store import State
 
 PLAN_FORMAT_VERSION = 1
 

@@ -26,15 +26,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from contentctl import faultpoints
-from contentctl.bulks import bulk_post, intent_item, plan_batches
-from contentctl.desired import Endpoint, Target, format_utc, parse_utc
+from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
+from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config
-from contentctl.plan import Action, Change, Plan
+from contentctl.plan.build import Action, Change, Plan
+from contentctl.plan.targets import Endpoint, Target, format_utc, parse_utc
 from contentctl.publer import PublerClient
-from contentctl.reconcile import SettleResult, fail_intent, fail_items, settle_intent
-from contentctl.state import State, StateStore
+from contentctl.state.store import State, StateStore
+from contentctl.testing import crashpoints as faultpoints
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
 

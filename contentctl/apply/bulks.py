@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from contentctl.desired import NO_ACCOUNT, Target, fingerprint
+from contentctl.plan.targets import NO_ACCOUNT, Target, fingerprint
 
 
 def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]]]:

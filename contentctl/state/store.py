@@ -22,12 +22,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from contentctl import stateformat
-from contentctl.atomicfile import atomic_write, remove_stale_temp_files
 from contentctl.errors import StateError
-from contentctl.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
+from contentctl.files import atomic_write, remove_stale_temp_files
+from contentctl.manifest.schemas import schema
 from contentctl.model import render_path
-from contentctl.schemas_io import schema
+from contentctl.state import fileformat as stateformat
+from contentctl.state.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
 
 __all__ = [
     "FORMAT_VERSION",

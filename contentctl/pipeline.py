@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contentctl.desired import Target, build_targets
 from contentctl.errors import ManifestError, StalePlanError
-from contentctl.load import LoadResult
+from contentctl.manifest.load import LoadResult
 from contentctl.model import Config, Diagnostic, Severity
-from contentctl.plan import Plan, PlanOptions, build_plan, manifests_digest
-from contentctl.state import State, StateStore
+from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_digest
+from contentctl.plan.targets import Target, build_targets
+from contentctl.state.store import State, StateStore
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,8 @@ def settle(
     """Finish what an interrupted apply left in the intent journal (needs the lock)."""
     if not state.intents:
         return state, []
-    from contentctl.reconcile import settle_pending
-    from contentctl.remote import connect
+    from contentctl.apply.journal import settle_pending
+    from contentctl.publer.connect import connect
 
     with connect(config, on_event=progress) as client:
         # store.write updates the state in place (serial), so the same object goes on

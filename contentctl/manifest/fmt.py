@@ -34,10 +34,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from contentctl.atomicfile import atomic_write
 from contentctl.errors import ManifestError
-from contentctl.fmt_comments import make_literal, reorder
-from contentctl.yamlio import StrictLoader, YamlProblem, decode_text
+from contentctl.files import atomic_write
+from contentctl.manifest.fmt_comments import make_literal, reorder
+from contentctl.manifest.yamlio import StrictLoader, YamlProblem, decode_text
 
 POST_KEYS = (
     "id", "method", "at", "timezone", "accounts", "type", "title", "text", "url", "link",

@@ -17,8 +17,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from contentctl.atomicfile import atomic_write
 from contentctl.errors import ConfigError
+from contentctl.files import atomic_write
 
 TEMPLATE_ROOT = ("templates", "init")
 DEFAULT_WORKSPACE_ID = "65a1f0c2b3d4e5f601a2b3c0"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contentctl.desired import fingerprint, format_utc, parse_utc
 from contentctl.errors import PublerRequestError
+from contentctl.plan.targets import fingerprint, format_utc, parse_utc
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient
-from contentctl.state import State
+from contentctl.state.store import State
 
 WINDOW = timedelta(minutes=2)  # slack around planned times when listing the remote
 TIME_TOLERANCE = timedelta(seconds=60)

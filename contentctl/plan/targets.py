@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from contentctl.model import Config, Method, Post
-from contentctl.rules import effective_content
+from contentctl.publer_facts import effective_content
 
 # Keys of a post's content that Publer takes on the account entry, not the network entry.
 ACCOUNT_KEYS = ("album_id", "comments")

@@ -1,0 +1,1 @@
+"""Hooks that exist only for the tests: crash points and scaled waits."""
