@@ -1,8 +1,10 @@
 """The one error tree and the exit codes.
 
-Core code raises only these; the CLI boundary (``cli.py``) turns any of them
-into a one-line message and ``exc.exit_code``. Problems *in user content* are
-not raised but collected as ``Diagnostic`` records (see ``model.py``).
+Core code raises only these; the CLI boundary (``contentctl/cli/base.py``)
+turns any of them into a one-line message and ``exc.exit_code``, and any other
+exception into one "internal error" line and ``ExitCode.INTERNAL``. Problems
+*in user content* are not raised but collected as ``Diagnostic`` records (see
+``model.py``).
 
     ContentctlError                     exit 1 unless noted
     ├── ConfigError                     contentctl.yaml missing/unreadable/invalid, bad env
@@ -11,7 +13,7 @@ not raised but collected as ``Diagnostic`` records (see ``model.py``).
     │   └── StateLockedError            another run holds the lock            (exit 4)
     ├── PlanError                       a saved plan is unreadable or stale
     │   └── StalePlanError
-    ├── InterruptedError_               Ctrl-C during apply, state written     (exit 130)
+    ├── ApplyInterrupted                Ctrl-C during apply, state written     (exit 130)
     └── PublerError                     anything from the remote API
         ├── PublerAuthError             401/403: key, scope or workspace
         ├── PublerRequestError          400/404/413/422: Publer said no, with its messages
@@ -19,6 +21,16 @@ not raised but collected as ``Diagnostic`` records (see ``model.py``).
         ├── PublerTimeoutError          connect/read timeouts after retries, job poll timeout
         ├── RateLimitError              429 that outlasted the bounded wait
         └── UnknownOutcomeError         a create whose answer was lost: it may have happened
+
+Exit codes (``ExitCode``):
+
+    0    success; for ``plan --detailed-exitcode``, no changes
+    1    error: bad input, config, API or state problem (nothing half-written)
+    2    ``plan --detailed-exitcode``: changes pending
+    3    apply finished, but some posts failed (recorded, retried next apply)
+    4    the state is locked by another run
+    5    internal error: an exception outside this tree, i.e. a bug in contentctl
+    130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ class ExitCode(IntEnum):
     CHANGES = 2
     PARTIAL = 3
     LOCKED = 4
+    INTERNAL = 5
     INTERRUPTED = 130
 
 
