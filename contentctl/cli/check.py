@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from contentctl.cli.base import cli, config_for, exit_with, plural
+from contentctl.cli.base import cli, config_for, cwd_of, exit_with
 from contentctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from contentctl.model import Config
 
 # -- validate --------------------------------------------------------------
 
@@ -35,15 +38,17 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
       contentctl validate content/launch.yaml --format github
     """
     from contentctl import pipeline as workflow
+    from contentctl.report import render_diagnostics
 
-    resolved = [(ctx.obj["cwd"] / p).resolve() for p in paths] or None
+    resolved = [(cwd_of(ctx) / p).resolve() for p in paths] or None
     config = _config_near(ctx, resolved)
     checked = workflow.check(config, resolved)
-    click.echo(_diagnostics_out(checked, fmt), nl=False)
+    files, posts = len(checked.result.files), len(checked.result.posts)
+    click.echo(render_diagnostics(checked.diagnostics, fmt, files=files, posts=posts), nl=False)
     exit_with(ctx, ExitCode.ERROR if checked.errors else ExitCode.OK)
 
 
-def _config_near(ctx: click.Context, paths: list[Path] | None) -> Any:
+def _config_near(ctx: click.Context, paths: list[Path] | None) -> Config:
     """The repo of the current folder; failing that, the repo of the first path given."""
     from contentctl.errors import ConfigError
 
@@ -53,53 +58,6 @@ def _config_near(ctx: click.Context, paths: list[Path] | None) -> Any:
         if not paths:
             raise
         return config_for(ctx, paths[0])
-
-
-def _diagnostics_out(checked: Any, fmt: str) -> str:
-    import json
-
-    diags = checked.diagnostics
-    if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "format_version": 1,
-                    "valid": not checked.errors,
-                    "files": len(checked.result.files),
-                    "posts": len(checked.result.posts),
-                    "errors": len(checked.errors),
-                    "warnings": len(diags) - len(checked.errors),
-                    "diagnostics": [
-                        {
-                            "file": d.file,
-                            "line": d.line,
-                            "column": d.column,
-                            "severity": str(d.severity),
-                            "message": d.message,
-                            "path": d.path,
-                        }
-                        for d in diags
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    if fmt == "github":
-        lines = []
-        for d in diags:
-            message = f"{d.message} [{d.path}]".replace("%", "%25").replace("\n", "%0A")
-            lines.append(f"::{d.severity} file={d.file},line={d.line},col={d.column}::{message}")
-        return "".join(line + "\n" for line in lines)
-    lines = [d.render() for d in diags]
-    errors, warnings = len(checked.errors), len(diags) - len(checked.errors)
-    lines.append(
-        f"{plural(len(checked.result.posts), 'post')} in "
-        f"{plural(len(checked.result.files), 'file')}: "
-        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}."
-    )
-    return "".join(line + "\n" for line in lines)
 
 
 @cli.command()
@@ -132,18 +90,18 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: boo
     from contentctl.manifest.fmt import collect_files, format_file, unified_diff
 
     if paths:
-        targets = [(ctx.obj["cwd"] / p).resolve() for p in paths]
+        targets = [(cwd_of(ctx) / p).resolve() for p in paths]
     else:
         config = config_for(ctx)
         targets = [config.path, config.content_dir]
-    changed = []
+    changed: list[Path] = []
     for path in collect_files(targets):
         result = format_file(path, write=not check)
         if result.changed:
             changed.append(path)
             if show_diff:
                 click.echo(unified_diff(result), nl=False)
-    cwd = ctx.obj["cwd"]
+    cwd = cwd_of(ctx)
     for path in changed:
         shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
         click.echo(f"{'would reformat' if check else 'reformatted'} {shown}", err=check)
@@ -165,7 +123,7 @@ def init(ctx: click.Context, directory: Path | None, force: bool, workspace_id: 
     """
     from contentctl.manifest.scaffold import init_repo
 
-    target = (ctx.obj["cwd"] / directory) if directory else ctx.obj["cwd"]
+    target = (cwd_of(ctx) / directory) if directory else cwd_of(ctx)
     written = init_repo(target, force=force, workspace_id=workspace_id)
     for path in written:
         click.echo(f"created {path.relative_to(target)}")

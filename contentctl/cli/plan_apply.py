@@ -5,17 +5,22 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from contentctl.cli.base import cli, config_for, exit_with, progress_printer, use_color
+from contentctl.cli.base import cli, config_for, cwd_of, exit_with, progress_printer, use_color
 from contentctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from contentctl.plan.build import PlanOptions
+
+_Command = TypeVar("_Command", bound=Callable[..., None])
 
 # -- plan and apply ---------------------------------------------------------
 
 
-def _plan_options(replace_published: bool, delete_published: bool) -> Any:
+def _plan_options(replace_published: bool, delete_published: bool) -> PlanOptions:
     from contentctl.plan.build import PlanOptions
 
     return PlanOptions(replace_published=replace_published, delete_published=delete_published)
@@ -43,8 +48,8 @@ _published_flags = [
 ]
 
 
-def _with(options: list[Callable[..., Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command], _Command]:
+    def wrap(fn: _Command) -> _Command:
         for option in reversed(options):
             fn = option(fn)
         return fn
@@ -91,8 +96,8 @@ def plan(
       contentctl plan --out release.plan && contentctl apply release.plan
     """
     from contentctl import pipeline as workflow
-    from contentctl.plan.saved import plan_to_json, save_plan
-    from contentctl.report.plan_views import render_markdown, render_text
+    from contentctl.plan.saved import save_plan
+    from contentctl.report import render_plan
     from contentctl.state.store import StateLock, StateStore
 
     config = config_for(ctx)
@@ -107,17 +112,10 @@ def plan(
         config, state, _plan_options(replace_published, delete_published), notes=notes
     )
     if out is not None:
-        save_plan(result, ctx.obj["cwd"] / out, state_digest=state.content_digest())
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
-    elif fmt == "markdown":
-        click.echo(render_markdown(result), nl=False)
-    else:
-        click.echo(render_text(result, color=use_color(no_color)), nl=False)
-        if out is not None:
-            click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
+        save_plan(result, cwd_of(ctx) / out, state_digest=state.content_digest())
+    click.echo(render_plan(result, fmt, color=use_color(no_color)), nl=False)
+    if fmt == "text" and out is not None:  # the other views are for machines: nothing after
+        click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
     if detailed_exitcode:
         exit_with(ctx, ExitCode.CHANGES if result.has_changes else ExitCode.OK)
 
@@ -148,7 +146,7 @@ def apply(
     from contentctl.apply.applier import Applier
     from contentctl.plan.saved import read_plan
     from contentctl.publer.connect import connect
-    from contentctl.report.plan_views import render_text
+    from contentctl.report import render_plan
     from contentctl.state.store import StateLock, StateStore
 
     config = config_for(ctx)
@@ -157,7 +155,7 @@ def apply(
     with StateLock(config.state_path, "apply", timeout=lock_timeout):
         state = store.load()
         if plan_file is not None:
-            saved = read_plan(ctx.obj["cwd"] / plan_file)
+            saved = read_plan(cwd_of(ctx) / plan_file)
             workflow.check_saved_plan(saved, config, state)
             result = saved
         else:
@@ -165,7 +163,7 @@ def apply(
             result, _ = workflow.make_plan(
                 config, state, _plan_options(replace_published, delete_published), notes=notes
             )
-            click.echo(render_text(result, color=use_color(no_color)), nl=False)
+            click.echo(render_plan(result, "text", color=use_color(no_color)), nl=False)
             if not result.has_changes:
                 exit_with(ctx, ExitCode.OK)
                 return

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from contentctl.cli.base import cli, optional_config
+
+if TYPE_CHECKING:
+    from contentctl.model import Config
 
 # -- sandbox ---------------------------------------------------------------
 
@@ -121,7 +124,7 @@ def sandbox_reset(ctx: click.Context, db_path: Path | None) -> None:
     )
 
 
-def _sandbox_db(config: Any, db_path: Path | None) -> Path | str:
+def _sandbox_db(config: Config | None, db_path: Path | None) -> Path | str:
     from contentctl import sandbox as sb
 
     if db_path is not None:

@@ -17,7 +17,8 @@ import pytest
 from contentctl.plan.build import Action, Plan, PlanOptions, build_plan
 from contentctl.plan.saved import plan_from_json, plan_to_json
 from contentctl.plan.targets import Target, spec_hash
-from contentctl.report.plan_views import MARKER, relative, render_markdown, render_text
+from contentctl.report.plan_markdown import MARKER, render_markdown
+from contentctl.report.plan_text import relative, render_text
 from contentctl.state.store import State
 
 GOLDEN = Path(__file__).parents[1] / "golden"
