@@ -17,12 +17,18 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from contentctl import DISTRIBUTION, __version__
 from contentctl.errors import ConfigError
 from contentctl.files import atomic_write
 
 TEMPLATE_ROOT = ("templates", "init")
 DEFAULT_WORKSPACE_ID = "65a1f0c2b3d4e5f601a2b3c0"
 _WORKSPACE_TOKEN = "__WORKSPACE_ID__"
+# The workflows install exactly the contentctl that wrote them.
+_WORKFLOW_TOKENS = {
+    "__CONTENTCTL_DISTRIBUTION__": DISTRIBUTION,
+    "__CONTENTCTL_VERSION__": __version__,
+}
 _DOT = "dot-"
 
 
@@ -66,7 +72,10 @@ def init_repo(
         path = targets[relative]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, text.replace(_WORKSPACE_TOKEN, workspace).encode("utf-8"))
+            text = text.replace(_WORKSPACE_TOKEN, workspace)
+            for token, value in _WORKFLOW_TOKENS.items():
+                text = text.replace(token, value)
+            atomic_write(path, text.encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"{path}: cannot write: {exc.strerror}") from None
         written.append(path)

@@ -14,13 +14,13 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
-from importlib import metadata
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from contentctl import __version__
 from contentctl.errors import (
     ConfigError,
     PublerAuthError,
@@ -40,10 +40,9 @@ DELETE_CHUNK = 100
 
 
 def _user_agent() -> str:
-    try:
-        return f"contentctl/{metadata.version('contentctl')}"
-    except metadata.PackageNotFoundError:
-        return "contentctl"
+    # the package's own version: the distribution is not named "contentctl" (another
+    # vendor's tool has that name on PyPI and may be what metadata finds under it)
+    return f"contentctl/{__version__}"
 
 
 class PublerClient:

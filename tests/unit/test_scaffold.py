@@ -142,8 +142,7 @@ def test_plan_workflow_validates_plans_and_keeps_one_comment(tmp_path: Path) -> 
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert workflow["env"]["PUBLER_API_KEY"] == "${{ secrets.PUBLER_API_KEY }}"
     lines = run_lines(workflow)
-    assert 'pip install "contentctl==${CONTENTCTL_VERSION}"' in lines
-    assert workflow["env"]["CONTENTCTL_VERSION"]
+    assert 'pip install "contentctl-publer[postgres]==0.1.0"' in lines
     assert "contentctl validate --format github" in lines
     assert "contentctl plan --format markdown > plan.md" in lines
     assert "contentctl plan --format json > plan.json" in lines
