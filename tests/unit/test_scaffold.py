@@ -37,20 +37,6 @@ def read_yaml(path: Path) -> Any:
     return doc
 
 
-def run_lines(workflow: dict[str, Any]) -> list[str]:
-    return [
-        line.strip()
-        for step in workflow["jobs"][next(iter(workflow["jobs"]))]["steps"]
-        for line in step.get("run", "").splitlines()
-    ]
-
-
-def step_using(workflow: dict[str, Any], action: str) -> dict[str, Any]:
-    steps = workflow["jobs"][next(iter(workflow["jobs"]))]["steps"]
-    (step,) = [s for s in steps if s.get("uses", "").startswith(action)]
-    return step
-
-
 def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     return done.stdout.strip()
@@ -132,78 +118,6 @@ def test_scaffolded_yaml_is_commented_and_already_formatted(tmp_path: Path) -> N
     for key in ("workspace", "endpoint", "timezone", "content", "state", "accounts", "defaults"):
         above = config.split(f"\n{key}:")[0].rstrip().splitlines()[-1]
         assert above.startswith("#"), f"{key} has no comment explaining it"
-
-
-def test_plan_workflow_validates_plans_and_keeps_one_comment(tmp_path: Path) -> None:
-    init_repo(tmp_path)
-    workflow = read_yaml(tmp_path / ".github/workflows/contentctl-plan.yml")
-
-    assert "pull_request" in workflow["on"]
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert workflow["env"]["PUBLER_API_KEY"] == "${{ secrets.PUBLER_API_KEY }}"
-    lines = run_lines(workflow)
-    assert 'pip install "contentctl-publer[postgres]==0.1.0"' in lines
-    assert "contentctl validate --format github" in lines
-    assert "contentctl plan --format markdown > plan.md" in lines
-    assert "contentctl plan --format json > plan.json" in lines
-    assert lines.index("contentctl validate --format github") < lines.index(
-        "contentctl plan --format markdown > plan.md"
-    )
-    script = step_using(workflow, "actions/github-script@")["with"]["script"]
-    assert 'const marker = "<!-- contentctl-plan -->";' in script
-    for call in ("listComments", "updateComment", "createComment", 'readFileSync("plan.md"'):
-        assert call in script
-    artifact = step_using(workflow, "actions/upload-artifact@")
-    assert artifact["with"]["path"] == "plan.json"
-
-
-def test_apply_workflow_runs_one_at_a_time_and_keeps_the_errored_state(tmp_path: Path) -> None:
-    init_repo(tmp_path)
-    workflow = read_yaml(tmp_path / ".github/workflows/contentctl-apply.yml")
-
-    assert workflow["on"] == {"push": {"branches": ["main"]}}
-    assert workflow["concurrency"] == {"group": "contentctl-apply", "cancel-in-progress": False}
-    assert workflow["permissions"] == {"contents": "write"}
-    assert workflow["env"]["PUBLER_API_KEY"] == "${{ secrets.PUBLER_API_KEY }}"
-    lines = run_lines(workflow)
-    assert "contentctl apply --auto-approve" in lines
-    assert 'git commit -m "contentctl: state after applying ${{ github.sha }}"' in lines
-    errored = step_using(workflow, "actions/upload-artifact@")
-    assert errored["if"] == "failure()"
-    assert errored["with"]["path"] == "*.errored.json"
-
-
-def test_apply_workflow_commits_the_state_back_only_when_it_changed(tmp_path: Path) -> None:
-    remote, clone = tmp_path / "origin.git", tmp_path / "clone"
-    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
-    git(tmp_path, "clone", "--quiet", str(remote), str(clone))
-    init_repo(clone)
-    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
-    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
-    git(clone, "push", "--quiet", "origin", "HEAD:main")
-    workflow = read_yaml(clone / ".github/workflows/contentctl-apply.yml")
-    steps = workflow["jobs"]["apply"]["steps"]
-    (commit_step,) = [s for s in steps if "git commit" in s.get("run", "")]
-    assert commit_step["if"] == "${{ !cancelled() }}"
-    script = commit_step["run"].replace("${{ github.sha }}", "0123abc")
-
-    def run_step() -> str:
-        env = {"GITHUB_REF_NAME": "main", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-        done = subprocess.run(
-            ["bash", "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    assert "no state file yet" in run_step()
-    (clone / "contentctl.state.json").write_text('{"serial": 1}\n', encoding="utf-8")
-    run_step()
-    assert (
-        git(remote, "log", "-1", "--format=%s", "main")
-        == "contentctl: state after applying 0123abc"
-    )
-    assert "state unchanged" in run_step()
-    assert git(remote, "rev-list", "--count", "main") == "2"
 
 
 def test_gitignore_hides_lock_and_local_files_but_not_state_or_errored(tmp_path: Path) -> None:
