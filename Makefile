@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo bench fmt clean
+.PHONY: install test test-fast lint demo bench fmt clean browser yaml-ls calendar-screenshot
 
 install: $(STAMP)
 
@@ -14,8 +14,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) browser yaml-ls
 	$(BIN)/pytest -q
+
+# Everything but the subprocess end-to-end tier (marked e2e in tests/conftest.py), on
+# both cores: under 30 s, for the edit-test loop. `make test` stays the whole suite, serial.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not e2e" -n 2
+
+# Tools the end-to-end tests drive: Debian's Chromium, and yaml-language-server in .tools/.
+browser:
+	./scripts/ensure-chromium.sh
+
+yaml-ls:
+	./scripts/ensure-yaml-ls.sh
+
+# The calendar of examples/content as a browser shows it, for a person to look at.
+calendar-screenshot: $(STAMP) browser
+	rm -rf build/calendar-example && mkdir -p build && cp -r examples/content build/calendar-example
+	$(BIN)/contentctl -C build/calendar-example calendar --out ../calendar.html --ics ../calendar.ics
+	/usr/bin/chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--window-size=1400,1800 --screenshot=build/calendar.png \
+		"file://$(CURDIR)/build/calendar.html" 2>/dev/null
+	@echo "build/calendar.png: the calendar of examples/content (page: build/calendar.html)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check contentctl tests benchmarks
