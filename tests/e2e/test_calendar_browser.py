@@ -234,8 +234,9 @@ def test_the_browser_shows_every_post_and_account_at_its_local_time(tmp_path: Pa
     assert hostile and all(HOSTILE in e.text for e in hostile)
 
     screenshot = tmp_path / "calendar.png"
-    chromium("--hide-scrollbars", "--window-size=1400,1800", f"--screenshot={screenshot}",
-             page.as_uri())  # fmt: skip
+    chromium(
+        "--hide-scrollbars", "--window-size=1400,1800", f"--screenshot={screenshot}", page.as_uri()
+    )
     header = screenshot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (1400, 1800)
@@ -255,9 +256,13 @@ def test_the_browser_shows_every_post_and_account_at_its_local_time(tmp_path: Pa
         zone = "America/New_York" if post == "poll-favourite-blend" else "Europe/Berlin"
         assert event["DTSTART"].params["TZID"] == zone
         assert post in str(event["SUMMARY"])
-        assert str(event["STATUS"]) == ("CANCELLED" if (post, alias) in removed else
-                                        "TENTATIVE" if post == "draft-team-portrait" else
-                                        "CONFIRMED")  # fmt: skip
+        assert str(event["STATUS"]) == (
+            "CANCELLED"
+            if (post, alias) in removed
+            else "TENTATIVE"
+            if post == "draft-team-portrait"
+            else "CONFIRMED"
+        )
     matcha = by_uid["monday-matcha.kc-telegram@contentctl"]
     assert matcha["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270628T215959Z;INTERVAL=1;BYDAY=MO"
     assert "Matcha Monday" in str(matcha["DESCRIPTION"])
