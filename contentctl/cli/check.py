@@ -60,13 +60,51 @@ def _config_near(ctx: click.Context, paths: list[Path] | None) -> Config:
         return config_for(ctx, paths[0])
 
 
+_REPO_DEFAULT = "\0repo-default"  # `--write` with no DIR: the repo's .contentctl/schemas
+
+
 @cli.command()
 @click.argument("name", type=click.Choice(["post", "config", "state"]), default="post")
-def schema(name: str) -> None:
-    """Print a bundled JSON Schema (for editors and other tools)."""
-    from contentctl.manifest.schemas import schema_text
+@click.option(
+    "--write",
+    "write_dir",
+    is_flag=False,
+    flag_value=_REPO_DEFAULT,
+    default=None,
+    metavar="[DIR]",
+    help="Write the schemas editors read into DIR [default: .contentctl/schemas in the repo], "
+    "with a post schema that offers the repo's account aliases.",
+)
+@click.pass_context
+def schema(ctx: click.Context, name: str, write_dir: str | None) -> None:
+    """Print a bundled JSON Schema, or write the repo's schemas for editors (--write).
 
-    click.echo(schema_text(name), nl=False)
+    \b
+    Editors show a schema's messages as written, so these have no {key}
+    placeholders: the message stands on the key or value it is about.
+
+    \b
+    Examples:
+      contentctl schema config          # print the config schema
+      contentctl schema --write         # .contentctl/schemas/, for offline editors
+    """
+    if write_dir is None:
+        from contentctl.manifest.schemas import editor_schema_text
+
+        click.echo(editor_schema_text(name), nl=False)
+        return
+    from contentctl.manifest.scaffold import write_schemas
+    from contentctl.manifest.schemas import EDITOR_SCHEMA_DIR
+
+    config = config_for(ctx)
+    if write_dir == _REPO_DEFAULT:
+        folder = config.root / EDITOR_SCHEMA_DIR
+    else:
+        folder = cwd_of(ctx) / write_dir
+    for path in write_schemas(folder, list(config.accounts)):
+        shown = path.resolve()
+        cwd = cwd_of(ctx)
+        click.echo(f"wrote {shown.relative_to(cwd) if shown.is_relative_to(cwd) else shown}")
 
 
 # -- fmt and init -----------------------------------------------------------

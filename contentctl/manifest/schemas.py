@@ -1,20 +1,30 @@
-"""The bundled JSON Schemas: their text, validators built once per process, and their
-errors told in words a post's author can act on.
+"""The bundled JSON Schemas: their text, validators built once per process, their
+errors told in words a post's author can act on, and the copies editors read.
 
 ``schemas/`` at the repo root is the single source; the package reaches it
 through the ``contentctl/schemas`` link, so an installed wheel carries them.
+An ``errorMessage`` may name the offending key or value as ``{key}`` /
+``{value}``, which contentctl fills in. Editors (yaml-language-server) show an
+``errorMessage`` as written, at the offending key or value, so
+``editor_schema`` drops those placeholders, and ``repo_post_schema`` is the
+editor's post schema of one repo: its ``accounts`` offer that repo's aliases.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 SCHEMA_NAMES = ("post", "config", "state")
+EDITOR_SCHEMA_DIR = ".contentctl/schemas"  # where `schema --write` and `init` put them
+REPO_POST_SCHEMA = "post.repo.schema.json"  # the post schema with this repo's aliases
+_PLACEHOLDER = re.compile(r" ?\{(key|value)\}")
 
 
 def schema_text(name: str) -> str:
@@ -26,6 +36,51 @@ def schema_text(name: str) -> str:
 def schema(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(schema_text(name))
     return loaded
+
+
+def editor_schema(name: str) -> dict[str, Any]:
+    """The bundled schema as editors should get it: no ``{key}``/``{value}`` left in messages.
+
+    "unknown provider {key}; providers are: …" reads "unknown provider; providers
+    are: …", shown on the key itself, so the editor's squiggle names the key.
+    """
+    document: dict[str, Any] = copy.deepcopy(schema(name))
+    _drop_placeholders(document)
+    return document
+
+
+def editor_schema_text(name: str) -> str:
+    """``editor_schema(name)`` as the file ``schema --write`` writes and ``schema`` prints."""
+    return json.dumps(editor_schema(name), indent=2, ensure_ascii=False) + "\n"
+
+
+def repo_post_schema(aliases: Sequence[str]) -> dict[str, Any]:
+    """The editor's post schema for a repo whose contentctl.yaml names ``aliases``."""
+    document = editor_schema("post")
+    document["$id"] = document["$id"].replace("post.schema.json", REPO_POST_SCHEMA)
+    document["description"] += " Accounts are this repo's aliases (`contentctl schema --write`)."
+    if aliases:
+        names = sorted(aliases)
+        document["$defs"]["post"]["properties"]["accounts"]["items"] = {
+            "type": "string",
+            "enum": names,
+            # without it an editor says only "Value is not accepted"
+            "errorMessage": "unknown account alias; the aliases of contentctl.yaml are: "
+            + ", ".join(names),
+        }
+    return document
+
+
+def _drop_placeholders(node: Any) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "errorMessage" and isinstance(value, str):
+                node[key] = _PLACEHOLDER.sub("", value)
+            else:
+                _drop_placeholders(value)
+    elif isinstance(node, list):
+        for item in node:
+            _drop_placeholders(item)
 
 
 @cache

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
+from click.testing import CliRunner
 from pre_commit.clientlib import load_config as load_pre_commit_config
 
+from contentctl.cli import cli
 from contentctl.config import load_config
 from contentctl.errors import ConfigError
 from contentctl.manifest.fmt import format_text
 from contentctl.manifest.scaffold import init_repo
+from contentctl.manifest.schemas import editor_schema, schema
 from contentctl.manifest.yamlio import parse_documents
 from contentctl.validate import check_repo
 
 HOOKS_FILE = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 EXPECTED = [
+    ".contentctl/schemas/config.schema.json",
+    ".contentctl/schemas/post.repo.schema.json",
+    ".contentctl/schemas/post.schema.json",
     ".github/workflows/contentctl-apply.yml",
     ".github/workflows/contentctl-plan.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
+    ".vscode/extensions.json",
+    ".vscode/settings.json",
     "content/launch.yaml",
     "content/welcome.yaml",
     "contentctl.yaml",
@@ -112,7 +122,6 @@ def test_scaffolded_yaml_is_commented_and_already_formatted(tmp_path: Path) -> N
     init_repo(tmp_path)
     for name in ("contentctl.yaml", "content/welcome.yaml", "content/launch.yaml"):
         text = (tmp_path / name).read_text(encoding="utf-8")
-        assert text.startswith("# yaml-language-server: $schema=https://"), name
         assert format_text(text) == text, name
     config = (tmp_path / "contentctl.yaml").read_text(encoding="utf-8")
     for key in ("workspace", "endpoint", "timezone", "content", "state", "accounts", "defaults"):
@@ -127,8 +136,10 @@ def test_gitignore_hides_lock_and_local_files_but_not_state_or_errored(tmp_path:
         ".contentctl/sandbox.db",
         "contentctl.state.json.lock",
         "contentctl.state.json.backup",
+        "contentctl-calendar.html",
         "contentctl.state.json",
         "contentctl.state.errored.json",
+        ".contentctl/schemas/post.repo.schema.json",
     ]
     for name in names:
         (tmp_path / name).parent.mkdir(exist_ok=True)
@@ -136,7 +147,7 @@ def test_gitignore_hides_lock_and_local_files_but_not_state_or_errored(tmp_path:
     done = subprocess.run(
         ["git", "check-ignore", *names], cwd=tmp_path, capture_output=True, text=True
     )
-    assert done.stdout.split() == names[:3]
+    assert done.stdout.split() == names[:4]
 
 
 def test_pre_commit_config_uses_the_project_hooks(tmp_path: Path) -> None:
@@ -148,3 +159,115 @@ def test_pre_commit_config_uses_the_project_hooks(tmp_path: Path) -> None:
     provided = {hook["id"] for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
     assert [hook["id"] for hook in repo["hooks"]] == ["contentctl-validate", "contentctl-fmt"]
     assert {hook["id"] for hook in repo["hooks"]} <= provided
+
+
+# -- schemas for editors, offline ---------------------------------------------------
+
+
+MODELINE = "# yaml-language-server: $schema="
+ALIASES = ["acme-bluesky", "acme-facebook", "acme-linkedin", "acme-mastodon"]
+
+
+def test_manifests_and_vscode_point_at_the_local_schema_files(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    wanted = {
+        "contentctl.yaml": ".contentctl/schemas/config.schema.json",
+        "content/welcome.yaml": ".contentctl/schemas/post.repo.schema.json",
+        "content/launch.yaml": ".contentctl/schemas/post.repo.schema.json",
+    }
+    for name, schema_file in wanted.items():
+        first = (tmp_path / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith(MODELINE), name
+        target = (tmp_path / name).parent / first.removeprefix(MODELINE)
+        assert target.resolve() == (tmp_path / schema_file).resolve(), name
+    settings = json.loads((tmp_path / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {
+        "./.contentctl/schemas/post.repo.schema.json": ["content/*.yaml", "content/**/*.yaml"],
+        "./.contentctl/schemas/config.schema.json": ["contentctl.yaml"],
+    }
+    for schema_file in settings["yaml.schemas"]:
+        assert (tmp_path / schema_file).is_file()
+
+
+def test_the_repo_schema_offers_the_aliases_and_no_message_has_a_placeholder(
+    tmp_path: Path,
+) -> None:
+    init_repo(tmp_path)
+    folder = tmp_path / ".contentctl/schemas"
+    repo = json.loads((folder / "post.repo.schema.json").read_text(encoding="utf-8"))
+    items = repo["$defs"]["post"]["properties"]["accounts"]["items"]
+    assert items == {
+        "type": "string",
+        "enum": ALIASES,
+        "errorMessage": "unknown account alias; the aliases of contentctl.yaml are: "
+        + ", ".join(ALIASES),
+    }
+    for name in ("post.schema.json", "config.schema.json", "post.repo.schema.json"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "{key}" not in text and "{value}" not in text, name
+        jsonschema.Draft202012Validator.check_schema(json.loads(text))
+    post = json.loads((folder / "post.schema.json").read_text(encoding="utf-8"))
+    names = post["$defs"]["post"]["properties"]["networks"]["propertyNames"]
+    assert names["errorMessage"] == (
+        "unknown provider; providers are: facebook, instagram, twitter, linkedin, pinterest, "
+        "youtube, tiktok, google, wordpress, telegram, mastodon, threads, bluesky"
+    )
+    assert post == editor_schema("post")
+    assert {k: v for k, v in post.items() if k != "$defs"} == {
+        k: v for k, v in schema("post").items() if k != "$defs"
+    }
+
+
+def test_validate_still_names_the_unknown_provider_key(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    welcome = tmp_path / "content/welcome.yaml"
+    welcome.write_text(
+        welcome.read_text(encoding="utf-8") + "networks:\n  facebok:\n    text: Hi\n", "utf-8"
+    )
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path), "validate"])
+    assert (result.exit_code, result.stdout.splitlines()[0]) == (
+        1,
+        "content/welcome.yaml:19:3: error: unknown provider 'facebok'; providers are: facebook, "
+        "instagram, twitter, linkedin, pinterest, youtube, tiktok, google, wordpress, telegram, "
+        "mastodon, threads, bluesky (did you mean 'facebook'?) [$.networks.facebok]",
+    )
+
+
+def test_schema_write_refreshes_the_schemas_for_the_repos_aliases(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    config = tmp_path / "contentctl.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  acme-bluesky:", "  acme-threads:"), "utf-8"
+    )
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path / "content"), "schema", "--write"])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"wrote {tmp_path}/.contentctl/schemas/config.schema.json\n"
+        f"wrote {tmp_path}/.contentctl/schemas/post.schema.json\n"
+        f"wrote {tmp_path}/.contentctl/schemas/post.repo.schema.json\n",
+    )
+    repo = json.loads((tmp_path / ".contentctl/schemas/post.repo.schema.json").read_text("utf-8"))
+    assert repo["$defs"]["post"]["properties"]["accounts"]["items"]["enum"] == [
+        "acme-facebook",
+        "acme-linkedin",
+        "acme-mastodon",
+        "acme-threads",
+    ]
+
+
+def test_schema_write_into_a_folder_given(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    result = CliRunner().invoke(cli, ["-C", str(tmp_path), "schema", "--write", "editor"])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "wrote editor/config.schema.json\nwrote editor/post.schema.json\n"
+        "wrote editor/post.repo.schema.json\n",
+    )
+    printed = CliRunner().invoke(cli, ["schema", "post"]).stdout
+    assert printed == (tmp_path / "editor/post.schema.json").read_text(encoding="utf-8")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["-C", str(tmp_path), "schema", "--write", "file"])
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"contentctl: error: {tmp_path}/file: exists and is not a folder\n",
+    )
