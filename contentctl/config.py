@@ -26,11 +26,12 @@ from contentctl.manifest.yamlio import (
     parse_documents,
 )
 from contentctl.model import Account, Config, Method, Provider
+from contentctl.publer_facts import MAX_BULK_POSTS
 
 CONFIG_NAME = "contentctl.yaml"
 DEFAULT_STATE = "contentctl.state.json"
 DEFAULT_CONTENT = "content"
-MAX_BATCH = 500
+MAX_BATCH = MAX_BULK_POSTS  # defaults.batch_size at most (config.schema.json says it too)
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",

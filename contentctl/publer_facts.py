@@ -1,11 +1,16 @@
-"""Each network's rules as data, and the merge of common content with a network override.
+"""What Publer allows, as one table: constants in, nothing computed but two lookups.
 
-Takes nothing but constants; gives ``RULES`` (provider → ``NetworkRule``),
-``TYPE_RULES`` (content type → ``TypeRule``), ``effective_content`` (a post's
-content as one provider gets it) and small lookups. ``validate`` drives its
-checks from these tables and ``schemas/post.schema.json`` says the same facts
-for editors (``tests/unit/test_schemas.py`` keeps the two in step).
-Source: shared/reference/publer-api.md, section 4.
+Gives ``RULES`` (provider → ``NetworkRule``: types, text and title limits,
+media counts and kinds, required fields, what can be edited once published,
+recycling and recurring support, accounts per request), ``TYPE_RULES``
+(content type → ``TypeRule``) and the global facts: bulk size and states,
+upload size and formats, lead time, account gap and rate limit. ``text_limit``
+and ``type_rule`` look facts up. Everything that needs to know what Publer
+takes reads it from here: ``validate``, the plan (what can be edited), the
+applier (bulk size), the client (rate limit) and the sandbox, which plays
+Publer. ``schemas/post.schema.json`` repeats the per-network facts for editors;
+``tests/unit/test_publer_facts.py`` fails when the two disagree. Each fact
+names the Publer page it rests on; a fact marked [I] is an inference.
 """
 
 from __future__ import annotations
@@ -13,32 +18,61 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
-
-from contentctl.model import Post
 
 PROVIDERS = (
     "facebook", "instagram", "twitter", "linkedin", "pinterest", "youtube", "tiktok",
     "google", "wordpress", "telegram", "mastodon", "threads", "bluesky",
-)  # fmt: skip
+)  # fmt: skip  # https://publer.com/docs/api-reference/accounts (provider enum)
+# Every ``type`` Publer takes on a network entry, plus contentctl's shorthands.
+# https://publer.com/docs/posting/create-posts (type table) and https://publer.com/docs/create-posts/content-types
 TYPES = (
     "status", "photo", "video", "link", "carousel", "pdf", "document", "reel", "story",
     "short", "poll", "gif", "article", "event", "offer",
 )  # fmt: skip
-# contentctl shorthands compiled to Publer's ``type`` + ``details.type``.
+# Reels, stories and shorts are ``type`` video/photo plus ``details.type``.
+# https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/reels-shorts-and-stories
 SHORTHAND_TYPES = MappingProxyType({"reel": "video", "story": "photo", "short": "video"})
+# ``media[].type`` of a post and of an uploaded file (MediaUploadResponse).
+# https://publer.com/docs/api-reference/media
 MEDIA_KINDS = ("photo", "video", "gif", "document")
-# Content keys Publer takes on the account entry (``accounts[]``), not the network entry.
+# Content keys Publer takes on the account entry (``accounts[]``), not the network entry:
+# boards and albums, first comments.
+# https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/pinterest-pins-with-a-link-url
+# https://publer.com/docs/posting/create-posts/content-types/post-callbacks
 ACCOUNT_KEYS = ("album_id", "comments")
 CONTENT_KEYS = (
     "type", "text", "title", "url", "media", "link", "sublinks", "options", "duration",
     "question", "details", "excerpt", "categories", "tags", "album_id", "comments",
 )  # fmt: skip
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # POST /media refuses larger files
-NEAR_LIMIT = 0.9  # text past this share of a limit earns a warning
-MIN_LEAD_SECONDS = 60  # Publer: scheduled_at must be >= 1 minute ahead
-ACCOUNT_GAP_SECONDS = 60  # Publer: one minute between posts on the same account
 
+# -- creating posts ---------------------------------------------------------------
+
+# Posts in one POST /posts/schedule request, and the ``bulk.state`` values it takes.
+# https://publer.com/docs/posting/create-posts
+MAX_BULK_POSTS = 500
+BULK_STATES = ("scheduled", "draft", "draft_private", "draft_public", "recurring")
+# ``scheduled_at`` at least a minute ahead, and a minute between posts on one account.
+# https://publer.com/docs/posting/create-posts/publishing-methods/manual-scheduling
+MIN_LEAD_SECONDS = 60
+ACCOUNT_GAP_SECONDS = 60
+# Requests per window, per user across all keys (fixed window; one older page says sliding).
+# https://publer.com/docs/getting-started/rate-limits
+RATE_LIMIT_REQUESTS = 100
+RATE_LIMIT_WINDOW_SECONDS = 120
+# Polls take 2 to 4 options (per-network limits are in ``PollRule``).
+# https://publer.com/docs/posting/create-posts/content-types/polls
+POLL_OPTIONS = (2, 4)
+# A Facebook multi-link carousel takes 1 to 10 sublinks.
+# https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
+MAX_SUBLINKS = 10
+
+# -- media ----------------------------------------------------------------------
+
+MB = 1024 * 1024
+# POST /media takes files up to 200 MB (larger ones: 413, use /media/from-url), in these
+# formats. webp and webm are seen working by live clients, m4v is [I]; heic is not taken.
+# https://publer.com/docs/posting/create-posts/media-handling
+MAX_UPLOAD_BYTES = 200 * MB
 _EXTENSIONS = {
     "photo": ("png", "jpg", "jpeg", "webp"),
     "gif": ("gif",),
@@ -48,6 +82,14 @@ _EXTENSIONS = {
 KIND_OF_EXTENSION = MappingProxyType(
     {ext: kind for kind, exts in _EXTENSIONS.items() for ext in exts}
 )
+
+# -- editing ----------------------------------------------------------------------
+
+# What PUT /posts/{id} takes on a post that is not yet published. Once published, each
+# network allows less (``NetworkRule.editable_published``; labels live in Publer's own
+# database, so they stay editable everywhere).
+# https://publer.com/docs/posting/update-posts
+EDITABLE_UNPUBLISHED = frozenset({"text", "title"})
 
 
 @dataclass(frozen=True)
@@ -83,18 +125,25 @@ class NetworkRule:
     poll: PollRule | None = None
     recycling: bool = True
     recurring: bool = True
-    max_accounts: int | None = None  # accounts of this network in one post
+    max_accounts: int | None = None  # accounts of this network in one request
     max_photo_bytes: int | None = None
     url_is_slug: bool = False  # WordPress reads ``url`` as the article's slug
+    editable_published: frozenset[str] = frozenset()  # of EDITABLE_UNPUBLISHED, once live
 
 
+# Required fields and media per type. The type table says link posts need text and a url.
+# It lists text for photo, video and carousel posts too; there it stays optional, as a
+# caption, until a live answer says otherwise [I].
+# https://publer.com/docs/posting/create-posts (required properties)
 _VISUAL = frozenset({"photo", "video"})
 TYPE_RULES: Mapping[str, TypeRule] = MappingProxyType({
     "status": TypeRule(requires=("text",), max_media=0),
     "photo": TypeRule(requires=("media",), media_kinds=frozenset({"photo"})),
     "video": TypeRule(requires=("media",), media_kinds=frozenset({"video"}), max_media=1),
-    "link": TypeRule(requires=("url|link.url",), max_media=0),
+    "link": TypeRule(requires=("text", "url|link.url"), max_media=0),
     "carousel": TypeRule(requires=("media",), media_kinds=_VISUAL, min_media=2),
+    # LinkedIn documents: images, PDF, Word or PowerPoint.
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/linkedin-pdf-carousels
     "pdf": TypeRule(requires=("media",), media_kinds=frozenset({"document", "photo"})),
     "document": TypeRule(requires=("media",), media_kinds=frozenset({"document", "photo"})),
     "reel": TypeRule(requires=("media",), media_kinds=frozenset({"video"}), max_media=1),
@@ -102,7 +151,11 @@ TYPE_RULES: Mapping[str, TypeRule] = MappingProxyType({
     "short": TypeRule(requires=("media",), media_kinds=frozenset({"video"}), max_media=1),
     "poll": TypeRule(requires=("options", "duration"), max_media=0),
     "gif": TypeRule(requires=("media",), media_kinds=frozenset({"gif"}), max_media=1),
+    # WordPress: title, text and one featured image (OpenAPI WordpressNetworkContent).
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     "article": TypeRule(requires=("title", "text"), media_kinds=frozenset({"photo"}), max_media=1),
+    # Google Business events and offers: details.title and details.start, one photo.
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/google-business-profiles-updates-photos-events-and-offers
     "event": TypeRule(
         requires=("details.title", "details.start"), media_kinds=frozenset({"photo"}), max_media=1
     ),
@@ -114,15 +167,25 @@ TYPE_RULES: Mapping[str, TypeRule] = MappingProxyType({
 _BASE = frozenset({"type", "text", "media", "details"})
 _LINKS = frozenset({"url", "link"})
 _POLLS = frozenset({"options", "duration"})
-MB = 1024 * 1024
+_TEXT = frozenset({"text"})
+_TEXT_TITLE = frozenset({"text", "title"})
 
+# Per network. Types: https://publer.com/docs/create-posts/content-types
+# Text limits, media counts and sizes: https://publer.com/docs/posting/create-posts/content-types/photo-posts
+# Polls: https://publer.com/docs/posting/create-posts/content-types/polls
+# Recycling and recurring: https://publer.com/docs/posting/create-posts/publishing-methods/recycling-posts
+# and https://publer.com/docs/posting/create-posts/publishing-methods/recurring-posts
+# What a published post may still change: https://publer.com/docs/posting/update-posts
+# (Facebook: text and a video's title; Telegram: the text of status and link posts;
+# X, Instagram, Pinterest, Threads and Bluesky: labels only.)
 RULES: Mapping[str, NetworkRule] = MappingProxyType({
     "facebook": NetworkRule(
         "facebook", ("status", "photo", "video", "link", "carousel", "story", "reel", "gif"),
         _BASE | _LINKS | {"title", "sublinks", "album_id", "comments"},
         text_limit=10_000, max_media=10, max_videos=1, mix_media=False,
-        # A Facebook carousel is multi-link: up to 10 sublinks, no media.
+        # A Facebook carousel is multi-link: up to MAX_SUBLINKS sublinks, no media.
         type_rules={"carousel": TypeRule(requires=("sublinks",), max_media=0)},
+        editable_published=_TEXT_TITLE,
     ),
     "instagram": NetworkRule(
         "instagram", ("photo", "video", "carousel", "story", "reel"),
@@ -133,6 +196,8 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
     "twitter": NetworkRule(
         "twitter", ("status", "photo", "video", "link", "gif", "poll"),
         _BASE | _LINKS | _POLLS | {"comments"},
+        # 25,000 characters for X Premium long posts (OpenAPI TwitterNetworkContent).
+        # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
         text_limit=280, long_text_limit=25_000, max_media=4, max_videos=1, mix_media=False,
         poll=PollRule(option_chars=25, max_days=7, question_key="text"),
         max_photo_bytes=5 * MB,
@@ -142,46 +207,54 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
         _BASE | _LINKS | _POLLS | {"title", "question", "comments"},
         text_limit=3_000, max_media=20, max_videos=1, mix_media=False,
         poll=PollRule(option_chars=30, max_days=14, question_key="question"),
+        editable_published=_TEXT,
     ),
     "pinterest": NetworkRule(
         "pinterest", ("photo", "video", "carousel"),
         _BASE | {"title", "url", "album_id"},
+        # Pin title: Pinterest's own 100 characters [I]; the board is required.
+        # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/pinterest-pins-with-a-link-url
         text_limit=500, title_limit=100, max_media=5, max_videos=1, mix_media=False,
         requires=("media", "album_id"),
     ),
     "youtube": NetworkRule(
         "youtube", ("video", "short"),
         _BASE | {"title", "tags", "comments"},
+        # Title up to 100, description up to 5,000 (the update page).
         text_limit=5_000, title_limit=100, max_media=1, max_videos=1, requires=("title",),
-        recycling=False, recurring=False,
+        recycling=False, recurring=False, editable_published=_TEXT_TITLE,
     ),
     "tiktok": NetworkRule(
         "tiktok", ("video", "photo", "carousel"),
         _BASE | {"title"},
+        # One TikTok account per request; no recycling or recurring.
+        # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/tiktok-video-and-multi-photo-posts
         text_limit=2_200, max_media=35, max_videos=1, mix_media=False,
         recycling=False, recurring=False, max_accounts=1,
     ),
     "google": NetworkRule(
         "google", ("status", "photo", "event", "offer"),
         _BASE | {"title", "url"},
-        text_limit=1_500, max_media=1, max_videos=0,
+        text_limit=1_500, max_media=1, max_videos=0, editable_published=_TEXT,
     ),
     "wordpress": NetworkRule(
         "wordpress", ("article",),
         _BASE | {"title", "url", "excerpt", "categories", "tags"},
+        # No text limit and no video: one featured image [I]; no recycling or recurring.
         text_limit=None, max_media=1, max_videos=0, recycling=False, recurring=False,
-        url_is_slug=True,
+        url_is_slug=True, editable_published=_TEXT_TITLE,
     ),
     "telegram": NetworkRule(
         "telegram", ("status", "photo", "video", "link", "gif"),
         _BASE | _LINKS,
-        text_limit=4_096, max_media=10, max_videos=10,
+        text_limit=4_096, max_media=10, max_videos=10, editable_published=_TEXT,
     ),
     "mastodon": NetworkRule(
         "mastodon", ("status", "photo", "video", "link", "gif", "poll"),
         _BASE | _LINKS | _POLLS | {"comments"},
         text_limit=500, max_media=4, max_videos=1, mix_media=False,
         poll=PollRule(option_chars=50, max_days=7, question_key="text"),
+        editable_published=_TEXT_TITLE,
     ),
     "threads": NetworkRule(
         "threads", ("status", "photo", "video", "link"),
@@ -191,12 +264,13 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
     "bluesky": NetworkRule(
         "bluesky", ("status", "photo", "video", "link"),
         _BASE | _LINKS | {"comments"},
+        # Four photos: Bluesky's own limit [I].
         text_limit=300, max_media=4, max_videos=1, mix_media=False,
     ),
 })  # fmt: skip
 
 
-def text_limit(provider: str, content: Mapping[str, Any] | None = None) -> int | None:
+def text_limit(provider: str, content: Mapping[str, object] | None = None) -> int | None:
     """Characters of ``text`` a provider takes (X long posts when ``details.type`` says so)."""
     rule = RULES.get(provider)
     if rule is None:
@@ -213,81 +287,3 @@ def type_rule(provider: str, kind: str) -> TypeRule:
     if rule is not None and kind in rule.type_rules:
         return rule.type_rules[kind]
     return TYPE_RULES.get(kind, TypeRule())
-
-
-def media_kind(item: Mapping[str, Any]) -> str | None:
-    """photo / video / gif / document from the item's ``type`` or its file extension."""
-    declared = item.get("type")
-    if isinstance(declared, str):
-        return declared
-    for key in ("path", "url"):
-        value = item.get(key)
-        if isinstance(value, str) and "." in value:
-            ext = value.rsplit("?", 1)[0].rsplit(".", 1)[-1].lower()
-            return KIND_OF_EXTENSION.get(ext)
-    return None
-
-
-def infer_type(content: Mapping[str, Any], provider: str | None = None) -> str:
-    """The type a post means when it names none: its media, link or poll tells."""
-    rule = RULES.get(provider or "")
-    if rule is not None and len(rule.types) == 1:
-        return rule.types[0]
-    media = content.get("media")
-    if isinstance(media, list) and media:
-        kinds = {media_kind(m) for m in media if isinstance(m, dict)} - {None}
-        if len(media) > 1:
-            return "carousel" if "video" in kinds else "photo"
-        return str(next(iter(kinds), "photo"))
-    if content.get("options"):
-        return "poll"
-    if content.get("sublinks"):
-        return "carousel"
-    if content.get("url") or content.get("link"):
-        return "link"
-    return "status"
-
-
-def effective_content(post: Post, provider: str) -> dict[str, Any]:
-    """Common content with ``networks[provider]`` merged over it.
-
-    Top-level keys are replaced by the override; ``details`` is merged one
-    level deep. A post that names no ``type`` gets the inferred one.
-    """
-    merged = dict(post.content)
-    override = post.networks.get(provider)
-    if override:
-        for key, value in override.items():
-            base = merged.get(key)
-            if key == "details" and isinstance(base, dict) and isinstance(value, dict):
-                merged[key] = {**base, **value}
-            else:
-                merged[key] = value
-    if "type" not in merged:
-        merged["type"] = infer_type(merged, provider)
-    return merged
-
-
-def origin(post: Post, provider: str, key: str) -> tuple[str, ...]:
-    """JSON path (inside the post) where ``provider``'s value of ``key`` ("a" or "a.b") is written.
-
-    The override wins over the common content; a missing key points at its
-    nearest written parent, or at the common key (where it should be added).
-    """
-    parts = tuple(key.split("."))
-    override = post.networks.get(provider) or {}
-    bases = ((override, ("networks", provider)), (post.content, ()))
-    for depth in range(len(parts), 0, -1):
-        for base, prefix in bases:
-            if _has(base, parts[:depth]):
-                return (*prefix, *parts[:depth])
-    return parts[:1]
-
-
-def _has(data: Mapping[str, Any], parts: tuple[str, ...]) -> bool:
-    node: Any = data
-    for part in parts:
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True

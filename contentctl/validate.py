@@ -4,8 +4,8 @@ Each post is checked against ``#/$defs/post`` with the compiled validator
 (``is_valid`` first; errors are only collected for posts that fail). Errors
 are located by re-composing the failing document and walking the error's
 instance path. Posts that pass the schema then go through the checks below,
-driven by the tables in ``rules.py``: what JSON Schema cannot say because it
-needs the merged per-network content, the config or the other posts.
+driven by the table in ``publer_facts``: what JSON Schema cannot say because
+it needs the merged per-network content, the config or the other posts.
 """
 
 from __future__ import annotations
@@ -13,23 +13,25 @@ from __future__ import annotations
 import itertools
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from contentctl import publer_facts as rules
+from contentctl.manifest.content import effective_content, media_items, media_kind, origin
 from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
 from contentctl.manifest.schemas import describe_error, post_validator, with_hint
 from contentctl.manifest.times import TimeParseError, parse_date
-from contentctl.model import Config, Diagnostic, Method, Post, Severity
+from contentctl.model import Config, Diagnostic, JSONObject, Method, Post, Severity
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]
 _TIMED = (Method.SCHEDULED, Method.RECYCLING)
 _WEB = ("http://", "https://")
+NEAR_LIMIT = 0.9  # text past this share of a limit earns a warning
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def _inspect(root: Path, value: str) -> tuple[str, int]:
     if not S_ISREG(stat.st_mode):
         return "is not a file", 0
     if stat.st_size > rules.MAX_UPLOAD_BYTES:
-        return f"is {stat.st_size // (1024 * 1024)} MB; Publer takes up to 200 MB", stat.st_size
+        most = rules.MAX_UPLOAD_BYTES // rules.MB
+        return f"is {stat.st_size // rules.MB} MB; Publer takes up to {most} MB", stat.st_size
     return "", stat.st_size
 
 
@@ -156,11 +159,11 @@ def _check_post(ctx: _Context, post: Post) -> Iterable[Finding]:
     providers = _providers(ctx.config, post)
     for provider, aliases in providers.items():
         rule = rules.RULES[provider]
-        content = rules.effective_content(post, provider)
+        content = effective_content(post, provider)
         kind = str(content["type"])
         if kind not in rule.types:
             yield Finding(
-                rules.origin(post, provider, "type"),
+                origin(post, provider, "type"),
                 f"{provider} does not take {kind} posts (account {', '.join(aliases)}); "
                 f"{provider} takes {', '.join(rule.types)}",
             )
@@ -178,7 +181,7 @@ class _Target(NamedTuple):
     ctx: _Context
     post: Post
     rule: rules.NetworkRule
-    content: dict[str, Any]
+    content: JSONObject
     aliases: list[str]
 
 
@@ -188,12 +191,12 @@ PostCheck = Callable[[_Context, Post, dict[str, list[str]]], Iterable[Finding]]
 
 def _required(t: _Target) -> Iterable[Finding]:
     _ctx, post, rule, content, _aliases = t
-    kind = content["type"]
+    kind = str(content["type"])
     for need in (*rules.type_rule(rule.provider, kind).requires, *rule.requires):
         options = need.split("|")
         if not any(_present(content, option) for option in options):
             yield Finding(
-                rules.origin(post, rule.provider, options[0]),
+                origin(post, rule.provider, options[0]),
                 f"{_a(kind)} post on {rule.provider} needs {' or '.join(options)}",
             )
 
@@ -202,8 +205,8 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
-def _present(content: dict[str, Any], dotted: str) -> bool:
-    node: Any = content
+def _present(content: JSONObject, dotted: str) -> bool:
+    node: object = content
     for part in dotted.split("."):
         if not isinstance(node, dict) or node.get(part) in (None, "", [], {}):
             return False
@@ -215,7 +218,7 @@ def _url(t: _Target) -> Iterable[Finding]:
     _ctx, post, rule, content, _aliases = t
     url = content.get("url")
     if isinstance(url, str) and not rule.url_is_slug and not url.startswith(_WEB):
-        where = rules.origin(post, rule.provider, "url")
+        where = origin(post, rule.provider, "url")
         yield Finding(where, f"url must start with http:// or https:// on {rule.provider}")
 
 
@@ -226,31 +229,31 @@ def _lengths(t: _Target) -> Iterable[Finding]:
         value = content.get(key)
         if limit is None or not isinstance(value, str):
             continue
-        where = rules.origin(post, rule.provider, key)
+        where = origin(post, rule.provider, key)
         if len(value) > limit:
             yield Finding(
                 where, f"{key} is {len(value)} characters; {rule.provider} allows {limit}"
             )
-        elif len(value) >= rules.NEAR_LIMIT * limit:
+        elif len(value) >= NEAR_LIMIT * limit:
             message = f"{key} is {len(value)} characters, close to {rule.provider}'s {limit}"
             yield Finding(where, message, WARNING)
 
 
 def _media(t: _Target) -> Iterable[Finding]:
     ctx, post, rule, content, _aliases = t
-    kind, p = content["type"], rule.provider
-    media = content.get("media") or []
+    kind, p = str(content["type"]), rule.provider
+    media = media_items(content.get("media"))
     tr = rules.type_rule(p, kind)
     if not media and not tr.min_media:
         return
-    where = rules.origin(post, p, "media")
+    where = origin(post, p, "media")
     most = rule.max_media if tr.max_media is None else min(rule.max_media, tr.max_media)
     if len(media) > most:
         what = "no media" if most == 0 else f"at most {most} media item{'s' * (most > 1)}"
         yield Finding(where, f"{_a(kind)} post on {p} takes {what}; this one has {len(media)}")
     elif 0 < len(media) < tr.min_media:
         yield Finding(where, f"{_a(kind)} post needs at least {tr.min_media} media items")
-    kinds = [rules.media_kind(item) for item in media]
+    kinds = [media_kind(item) for item in media]
     for i, found in enumerate(kinds):
         if found and tr.media_kinds and found not in tr.media_kinds:
             wanted = " or ".join(sorted(tr.media_kinds))
@@ -264,8 +267,8 @@ def _media(t: _Target) -> Iterable[Finding]:
         for i, item in enumerate(media):
             size = _local_size(ctx, item.get("path")) if kinds[i] == "photo" else None
             if size and size > rule.max_photo_bytes:
-                limit = rule.max_photo_bytes // (1024 * 1024)
-                message = f"{p} takes photos up to {limit} MB; this one is {size / 2**20:.1f} MB"
+                limit = rule.max_photo_bytes // rules.MB
+                message = f"{p} takes photos up to {limit} MB; this one is {size / rules.MB:.1f} MB"
                 yield Finding((*where, i), message)
 
 
@@ -274,18 +277,19 @@ def _poll(t: _Target) -> Iterable[Finding]:
     if content["type"] != "poll" or rule.poll is None:
         return
     p, poll = rule.provider, rule.poll
-    for i, option in enumerate(content.get("options") or []):
-        if len(option) > poll.option_chars:
+    options = content.get("options")
+    for i, option in enumerate(options if isinstance(options, list) else []):
+        if isinstance(option, str) and len(option) > poll.option_chars:
             yield Finding(
-                (*rules.origin(post, p, "options"), i),
+                (*origin(post, p, "options"), i),
                 f"poll option is {len(option)} characters; {p} allows {poll.option_chars}",
             )
     duration = content.get("duration")
     if isinstance(duration, int) and duration > poll.max_days:
-        where = rules.origin(post, p, "duration")
+        where = origin(post, p, "duration")
         yield Finding(where, f"a poll on {p} runs at most {poll.max_days} days")
     if not _present(content, poll.question_key):
-        where = rules.origin(post, p, poll.question_key)
+        where = origin(post, p, poll.question_key)
         yield Finding(where, f"a poll on {p} needs its question in {poll.question_key}")
 
 
@@ -315,22 +319,22 @@ def _unused_overrides(
 
 
 def _media_files(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Iterable[Finding]:
-    lists: list[tuple[Path_, Any]] = [(("media",), post.content.get("media"))]
+    lists: list[tuple[Path_, object]] = [(("media",), post.content.get("media"))]
     lists += [(("networks", p, "media"), o.get("media")) for p, o in post.networks.items()]
     for where, media in lists:
-        for i, item in enumerate(media or []):
+        for i, item in enumerate(media_items(media)):
             for key in ("path", "thumbnail"):
                 value = item.get(key)
                 if not isinstance(value, str) or (key == "thumbnail" and "://" in value):
                     continue
                 problem = ctx.media_file(value)[0]
-                if not problem and key == "path" and rules.media_kind(item) is None:
+                if not problem and key == "path" and media_kind(item) is None:
                     problem = "has an extension that does not tell its kind; set type"
                 if problem:
                     yield Finding((*where, i, key), f"media {key} {value!r} {problem}")
 
 
-def _local_size(ctx: _Context, value: Any) -> int:
+def _local_size(ctx: _Context, value: object) -> int:
     return ctx.media_file(value)[1] if isinstance(value, str) else 0
 
 
@@ -356,7 +360,7 @@ def _schedule(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Ite
         yield Finding(("recycling", "expire_date"), "recycling.expire_date is before at")
 
 
-def _date(options: dict[str, Any], key: str) -> Any:
+def _date(options: Mapping[str, object], key: str) -> date | str | None:
     """The date at ``key``, None when absent, or the problem's text."""
     value = options.get(key)
     try:

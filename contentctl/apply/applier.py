@@ -33,12 +33,13 @@ from contentctl.model import Config
 from contentctl.plan.build import Action, Change, Plan
 from contentctl.plan.targets import Endpoint, Target, format_utc, parse_utc
 from contentctl.publer import PublerClient
+from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.state.store import State, StateStore
 from contentctl.testing import crashpoints as faultpoints
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
 
-MAX_BULK = 500
+MAX_BULK = MAX_BULK_POSTS  # Publer's limit per POST /posts/schedule
 MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
 
 

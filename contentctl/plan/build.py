@@ -19,21 +19,14 @@ from functools import cached_property
 from typing import Any
 
 from contentctl.plan.targets import Endpoint, Target, parse_utc
+from contentctl.publer_facts import EDITABLE_UNPUBLISHED, RULES
 from contentctl.state.store import State
 
 PLAN_FORMAT_VERSION = 1
 
-# Fields Publer's PUT /posts/{id} takes on a post that is not yet published.
-EDITABLE_UNPUBLISHED = frozenset({"text", "title"})
-# What Publer lets you edit once a post is live (publer-api.md §6, PUT /posts/{id}).
+# What Publer's PUT /posts/{id} lets you edit once a post is live (EDITABLE_UNPUBLISHED before).
 EDITABLE_PUBLISHED: Mapping[str, frozenset[str]] = {
-    "linkedin": frozenset({"text"}),
-    "youtube": frozenset({"title", "text"}),
-    "google": frozenset({"text"}),
-    "facebook": frozenset({"text", "title"}),
-    "wordpress": frozenset({"title", "text"}),
-    "telegram": frozenset({"text"}),
-    "mastodon": frozenset({"text", "title"}),
+    provider: rule.editable_published for provider, rule in RULES.items() if rule.editable_published
 }
 
 

@@ -21,13 +21,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from contentctl.manifest.content import effective_content
 from contentctl.model import Config, Method, Post
-from contentctl.publer_facts import effective_content
+from contentctl.publer_facts import ACCOUNT_KEYS, SHORTHAND_TYPES
 
-# Keys of a post's content that Publer takes on the account entry, not the network entry.
-ACCOUNT_KEYS = ("album_id", "comments")
-# contentctl shorthands for Publer's "video/photo + details.type".
-SHORTHAND_TYPES = {"reel": "video", "story": "photo", "short": "video"}
 NO_ACCOUNT = "-"  # alias of an idea (draft_private / draft_public without accounts)
 
 

@@ -33,6 +33,7 @@ from contentctl.publer.jobs import JobState, JobStatus, media_items, parse_job_s
 from contentctl.publer.pages import collect_pages, posts_query, records
 from contentctl.publer.ratelimit import RateBudget
 from contentctl.publer.wire import AUTH_HINT, UNKNOWN_HINT, Wire
+from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 
 DEFAULT_BASE_URL = "https://app.publer.com/api/v1"
 MAX_POLL_INTERVAL = 15.0
@@ -63,8 +64,8 @@ class PublerClient:
         poll_interval: float = 2.0,
         poll_timeout: float = 600.0,
         on_event: Callable[[str], None] | None = None,
-        rate_limit: int | None = 100,
-        rate_window: float = 120.0,
+        rate_limit: int | None = RATE_LIMIT_REQUESTS,
+        rate_window: float = RATE_LIMIT_WINDOW_SECONDS,
     ) -> None:
         key = api_key.strip()
         if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):

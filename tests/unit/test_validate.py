@@ -13,6 +13,7 @@ import pytest
 from manifest_support import FIXTURES, make_repo
 
 from contentctl import publer_facts as rules
+from contentctl.manifest.content import effective_content, origin
 from contentctl.model import Method, Post, Severity
 from contentctl.validate import check_repo, validate
 
@@ -254,6 +255,10 @@ RULE_CASES = [
     (
         POST + "accounts: [li]\ntype: link\ntext: x\nnetworks:\n  linkedin: {text: y}\n",
         ["1:1: error: a link post on linkedin needs url or link.url [$.url]"],
+    ),
+    (  # Publer's type table: a link post needs text as well as its url
+        POST + "accounts: [x]\ntype: link\nurl: https://a.example\nnetworks:\n  twitter: {url: https://b.example}\n",
+        ["1:1: error: a link post on twitter needs text [$.text]"],
     ),
     (
         POST + "accounts: [yt]\ntype: video\ntext: x\nmedia: [{path: media/clip.mp4}]\n",
@@ -542,12 +547,12 @@ def test_effective_content_merges_overrides_and_details_one_level_deep() -> None
         content={"type": "photo", "text": "common", "details": {"a": 1, "b": {"x": 1}}},
         networks={"instagram": {"text": "ig", "details": {"b": {"y": 2}, "c": 3}}},
     )
-    assert rules.effective_content(post, "instagram") == {
+    assert effective_content(post, "instagram") == {
         "type": "photo",
         "text": "ig",
         "details": {"a": 1, "b": {"y": 2}, "c": 3},
     }
-    assert rules.effective_content(post, "facebook") == dict(post.content)
+    assert effective_content(post, "facebook") == dict(post.content)
     assert post.content["details"] == {"a": 1, "b": {"x": 1}}  # the post is not changed
 
 
@@ -566,7 +571,7 @@ def test_effective_content_merges_overrides_and_details_one_level_deep() -> None
     ],
 )
 def test_a_missing_type_is_inferred(content: dict[str, Any], provider: str, expected: str) -> None:
-    assert rules.effective_content(_post(content=content), provider)["type"] == expected
+    assert effective_content(_post(content=content), provider)["type"] == expected
 
 
 def test_origin_points_at_where_a_value_was_written() -> None:
@@ -574,17 +579,17 @@ def test_origin_points_at_where_a_value_was_written() -> None:
         content={"text": "c", "details": {"title": "t"}},
         networks={"twitter": {"text": "o"}, "google": {"details": {"start": "s"}}},
     )
-    assert rules.origin(post, "twitter", "text") == ("networks", "twitter", "text")
-    assert rules.origin(post, "facebook", "text") == ("text",)
-    assert rules.origin(post, "google", "details.start") == (
+    assert origin(post, "twitter", "text") == ("networks", "twitter", "text")
+    assert origin(post, "facebook", "text") == ("text",)
+    assert origin(post, "google", "details.start") == (
         "networks",
         "google",
         "details",
         "start",
     )
-    assert rules.origin(post, "google", "details.title") == ("details", "title")
-    assert rules.origin(post, "google", "details.end") == ("networks", "google", "details")
-    assert rules.origin(post, "facebook", "media") == ("media",)
+    assert origin(post, "google", "details.title") == ("details", "title")
+    assert origin(post, "google", "details.end") == ("networks", "google", "details")
+    assert origin(post, "facebook", "media") == ("media",)
 
 
 def test_text_limits() -> None:
