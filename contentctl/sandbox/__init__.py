@@ -3,8 +3,9 @@
 Used in process by the client (``in_process_transport``) and over HTTP by
 ``contentctl sandbox serve`` (``serve``). Modules, in the order a request
 meets them: ``server`` (transports), ``app`` (auth, rate limit, faults,
-routing), ``endpoints`` and ``media`` (the API), ``rules`` and ``networks``
-(Publer's validation), ``store`` (SQLite), ``seed`` (the fixed world),
+routing), ``endpoints`` and ``media`` (the API), ``jobs`` and ``networks``
+(Publer's checks, on the facts in ``contentctl.publer_facts``), ``values``
+(narrowing parsed JSON), ``store`` (SQLite), ``seed`` (the fixed world),
 ``faults`` (fault injection and wire variants), ``admin`` (``/_sandbox``).
 """
 

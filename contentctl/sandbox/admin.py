@@ -17,11 +17,12 @@ faulted, nor counted, so tests can steer a served sandbox over HTTP:
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from contentctl.errors import ConfigError
 from contentctl.model import Provider
 from contentctl.sandbox.jobs import RequestRejected, format_time, parse_time
+from contentctl.sandbox.values import JSONObject
 from contentctl.sandbox.wsgi import Request, Response, errors
 
 if TYPE_CHECKING:
@@ -43,9 +44,10 @@ def handle_admin(app: SandboxApp, req: Request) -> Response:
 
 
 def _route(app: SandboxApp, req: Request, what: str) -> Response:
-    body: Any = req.json() if req.body else {}
-    if req.method in ("POST", "PUT") and not isinstance(body, dict):
+    parsed = req.json() if req.body else {}
+    if req.method in ("POST", "PUT") and not isinstance(parsed, dict):
         raise RequestRejected(400, "A JSON object was expected")
+    body: JSONObject = parsed if isinstance(parsed, dict) else {}
     if what == "faults":
         if req.method == "POST":
             app.faults.set(app.faults.faults.merged(body))
@@ -77,7 +79,7 @@ def _route(app: SandboxApp, req: Request, what: str) -> Response:
     return errors(404, "Not Found")
 
 
-def _set_clock(app: SandboxApp, body: dict[str, Any]) -> None:
+def _set_clock(app: SandboxApp, body: JSONObject) -> None:
     if "now" in body:
         if body["now"] is None:
             app.clock.freeze(None)
@@ -93,7 +95,7 @@ def _set_clock(app: SandboxApp, body: dict[str, Any]) -> None:
         app.clock.advance(float(seconds))
 
 
-def _add_account(app: SandboxApp, req: Request, body: dict[str, Any]) -> Response:
+def _add_account(app: SandboxApp, req: Request, body: JSONObject) -> Response:
     from contentctl.sandbox.seed import account_object
 
     workspace_id = req.header("publer-workspace-id") or ""
@@ -103,9 +105,10 @@ def _add_account(app: SandboxApp, req: Request, body: dict[str, Any]) -> Respons
         provider = Provider(str(body.get("provider")))
     except ValueError:
         raise RequestRejected(400, f"Unknown provider {body.get('provider')}") from None
-    if not isinstance(body.get("id"), str) or not body["id"]:
+    account_id = body.get("id")
+    if not isinstance(account_id, str) or not account_id:
         raise RequestRejected(400, "id is required")
-    account = account_object(body["id"], provider, str(body.get("name") or body["id"]))
+    account = account_object(account_id, provider, str(body.get("name") or account_id))
     if isinstance(body.get("type"), str):
         account["type"] = body["type"]
     with app.store.transaction():

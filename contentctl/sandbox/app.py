@@ -2,8 +2,9 @@
 
 ``SandboxApp(store, clock, faults, rate_limit)`` is the callable. Each
 request goes through, in order: injected latency, authentication (401),
-injected 429 bursts, the rate limit (100 requests per 120 s fixed window per
-API key, ``X-RateLimit-*`` on every answer), injected 503s, routing (404),
+injected 429 bursts, the rate limit (Publer's requests per fixed window, from
+``publer_facts``, counted per API key, ``X-RateLimit-*`` on every answer),
+injected 503s, routing (404),
 the workspace header (403), then the endpoint inside one database
 transaction. A create chosen by ``drop_after_commit`` commits and then raises
 ``DropConnection`` so the transport cuts the connection without answering.
@@ -19,24 +20,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
+from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from contentctl.sandbox import endpoints, media
 from contentctl.sandbox.faults import Faults, FaultState, Variants
 from contentctl.sandbox.jobs import RequestRejected
 from contentctl.sandbox.store import Store
-from contentctl.sandbox.wsgi import (
-    DropConnection,
-    Request,
-    Response,
-    StartResponse,
-    errors,
-    read_request,
-    send,
-)
+from contentctl.sandbox.values import JSONObject
+from contentctl.sandbox.wsgi import DropConnection, Request, Response, errors, read_request, send
 
 PREFIX = "/api/v1"
-WINDOW_SECONDS = 120
+WINDOW_SECONDS = RATE_LIMIT_WINDOW_SECONDS
 
 Handler = Callable[..., Response]
 
@@ -119,7 +114,7 @@ class Stats:
         with self._lock:
             self.outcomes[outcome] += 1
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, object]:
         with self._lock:
             return {
                 "requests": dict(sorted(self.requests.items())),
@@ -138,7 +133,7 @@ class SandboxApp:
         store: Store,
         clock: Callable[[], datetime] | None = None,
         faults: Faults | None = None,
-        rate_limit: int | None = 100,
+        rate_limit: int | None = RATE_LIMIT_REQUESTS,
         *,
         variants: Variants | None = None,
     ) -> None:
@@ -149,14 +144,14 @@ class SandboxApp:
         self.variants = variants or Variants()
         self.stats = Stats()
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.handle(environ)
         if response.drop:
             self.stats.note("dropped")
             raise DropConnection("answer dropped after commit (fault injection)")
         return send(response, start_response)
 
-    def handle(self, environ: dict[str, Any]) -> Response:
+    def handle(self, environ: WSGIEnvironment) -> Response:
         try:
             req = read_request(environ, PREFIX)
         except RequestRejected as exc:
@@ -195,7 +190,7 @@ class SandboxApp:
         req: Request,
         route: Route | None,
         params: tuple[str, ...],
-        user: dict[str, Any],
+        user: JSONObject,
         now: datetime,
         faults: Faults,
     ) -> Response:
@@ -207,7 +202,7 @@ class SandboxApp:
                 return errors(403, "Missing Publer-Workspace-Id header")
             workspace = self.store.workspace(workspace_id)
             if workspace is None or workspace_id not in {
-                w["id"] for w in self.store.workspaces(user["id"])
+                w["id"] for w in self.store.workspaces(str(user["id"]))
             }:
                 return errors(403, "You don't have access to this workspace")
         ctx = endpoints.Context(

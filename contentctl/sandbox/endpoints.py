@@ -3,7 +3,7 @@
 Users, workspaces, accounts, bulk creates, job status and the posts list,
 update and delete. Creates do their work when the bulk is accepted (so a
 connection cut after the commit leaves real posts behind, as on Publer); the
-job only reports what happened (publer-api.md sections 2, 3 and 6).
+job only reports what happened (docs/publer-api.md §2, §3, §6).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any
 
+from contentctl.publer_facts import EDITABLE_UNPUBLISHED
 from contentctl.sandbox.faults import (
     FailuresShape,
     Faults,
@@ -30,8 +31,9 @@ from contentctl.sandbox.jobs import (
     parse_time,
     plan_bulk,
 )
-from contentctl.sandbox.networks import EDITABLE_WHEN_PUBLISHED, check_text
+from contentctl.sandbox.networks import check_text, editable_when_published
 from contentctl.sandbox.store import STATE_FILTERS, PostQuery, Store
+from contentctl.sandbox.values import JSONObject, as_object, objects
 from contentctl.sandbox.wsgi import Request, Response, errors
 
 PAGE_SIZE = 20
@@ -44,11 +46,11 @@ class Context:
 
     store: Store
     now: datetime
-    user: dict[str, Any]
+    user: JSONObject
     workspace_id: str
     variants: Variants
     faults: Faults
-    take_drop: Any  # Callable[[], bool]: this committed create loses its answer
+    take_drop: Callable[[], bool]  # True: this committed create loses its answer
 
 
 def new_id(now: datetime) -> str:
@@ -64,7 +66,7 @@ def publish_due(store: Store, now: datetime) -> None:
     """Posts whose time has come are published: the lazy clock of the sandbox."""
     for post in store.due_posts(now):
         post.update(state="published", updated_at=format_time(now))
-        post["post_link"] = post_link(post["network"], post["id"])
+        post["post_link"] = post_link(str(post["network"]), str(post["id"]))
         store.save_post(post)
 
 
@@ -78,7 +80,7 @@ def users_me(_: Request, ctx: Context) -> Response:
 def workspaces(_: Request, ctx: Context) -> Response:
     body = [
         {**ws, "owner": ctx.user, "members": [ctx.user], "role": "owner"}
-        for ws in ctx.store.workspaces(ctx.user["id"])
+        for ws in ctx.store.workspaces(str(ctx.user["id"]))
     ]
     return Response(200, body)
 
@@ -94,13 +96,13 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
     bulk = check_bulk_shape(req.json(), publish_now=publish_now)
     job_id = new_id(ctx.now)
     if ctx.faults.fail_jobs:
-        payload: Any = {"failures": {}, "errors": ["The job failed; no post was created"]}
+        payload: JSONObject = {"failures": {}, "errors": ["The job failed; no post was created"]}
     else:
         ws = ctx.workspace_id
         outcome = plan_bulk(
             bulk,
             publish_now=publish_now,
-            accounts={a["id"]: a for a in ctx.store.accounts(ws)},
+            accounts={str(a["id"]): a for a in ctx.store.accounts(ws)},
             now=ctx.now,
             taken=ctx.store.taken,
             media=lambda media_id: ctx.store.media_item(media_id, ws),
@@ -109,7 +111,7 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
             ctx.store.add_post(ws, build_post(planned, ctx, job_id))
         failures = [f.as_json() for f in outcome.failures]
         if ctx.variants.failures is FailuresShape.BY_INDEX:
-            by_index: dict[str, list[dict[str, Any]]] = {}
+            by_index: dict[str, list[dict[str, str | None]]] = {}
             for failure, entry in zip(outcome.failures, failures, strict=True):
                 by_index.setdefault(str(failure.post_index), []).append(entry)
             payload = {"failures": by_index}
@@ -118,7 +120,7 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
     return add_job(ctx, job_id, payload, drop=ctx.take_drop())
 
 
-def add_job(ctx: Context, job_id: str, payload: Any, *, drop: bool = False) -> Response:
+def add_job(ctx: Context, job_id: str, payload: object, *, drop: bool = False) -> Response:
     """Record a job and answer its creation in the configured shape."""
     ctx.store.add_job(
         job_id,
@@ -127,7 +129,7 @@ def add_job(ctx: Context, job_id: str, payload: Any, *, drop: bool = False) -> R
         working_polls=ctx.variants.working_polls + ctx.faults.stuck_polls,
         failed=ctx.faults.fail_jobs,
     )
-    body: dict[str, Any] = {"job_id": job_id}
+    body: JSONObject = {"job_id": job_id}
     if ctx.variants.job_create is JobCreateShape.WRAPPED:
         body = {"success": True, "data": body}
     return Response(ctx.variants.create_status, body, drop=drop)
@@ -139,7 +141,11 @@ def job_status(_: Request, ctx: Context, job_id: str) -> Response:
         return errors(404, "Job not found")
     status, payload = found
     word = ctx.variants.complete_word if status == "complete" else status
-    inner = {"status": word, "payload": {} if payload is None else payload, "plan": PLAN}
+    inner: JSONObject = {
+        "status": word,
+        "payload": {} if payload is None else payload,
+        "plan": PLAN,
+    }
     if status == "failed" and isinstance(payload, dict) and payload.get("errors"):
         inner["errors"] = payload["errors"]
     if ctx.variants.job_status is JobStatusShape.WRAPPED:
@@ -147,20 +153,20 @@ def job_status(_: Request, ctx: Context, job_id: str) -> Response:
     return Response(200, inner)
 
 
-def build_post(planned: Planned, ctx: Context, job_id: str) -> dict[str, Any]:
+def build_post(planned: Planned, ctx: Context, job_id: str) -> JSONObject:
     """The post object Publer would list for one planned (post × account) pair."""
     content = dict(planned.content)
     account = planned.account
     network = str(account["provider"]) if account else "default"
     post_id = new_id(ctx.now)
     link = content.get("link") if isinstance(content.get("link"), dict) else None
-    media = [_media_ref(item, ctx) for item in content.get("media") or []]
+    media = [_media_ref(item, ctx) for item in objects(content.get("media"))]
     stamp = format_time(ctx.now)
-    post: dict[str, Any] = {
+    post: JSONObject = {
         "id": post_id,
         "text": content.get("text") or "",
         "title": content.get("title"),
-        "url": content.get("url") or (link or {}).get("url"),
+        "url": content.get("url") or as_object(link).get("url"),
         "state": planned.state,
         "type": content.get("type") or "status",
         "details": content.get("details"),
@@ -184,13 +190,13 @@ def build_post(planned: Planned, ctx: Context, job_id: str) -> dict[str, Any]:
     return post
 
 
-def _account_ref(account: Any) -> dict[str, Any] | None:
+def _account_ref(account: Mapping[str, object] | None) -> JSONObject | None:
     if not account:
         return None
     return {k: account.get(k) for k in ("id", "type", "name", "picture")}
 
 
-def _media_ref(item: Any, ctx: Context) -> dict[str, Any]:
+def _media_ref(item: Mapping[str, object], ctx: Context) -> JSONObject:
     known = ctx.store.media_item(str(item.get("id")), ctx.workspace_id) or {}
     return {
         "id": item.get("id"),
@@ -261,20 +267,21 @@ def update_post(req: Request, ctx: Context, post_id: str) -> Response:
         return errors(404, "Post not found")
     body = req.json()
     changes = body.get("post") if isinstance(body, dict) else None
-    if not isinstance(changes, dict) or not ({"text", "title"} & set(changes)):
+    if not isinstance(changes, dict) or not (EDITABLE_UNPUBLISHED & set(changes)):
         raise RequestRejected(400, "param is missing or the value is empty: post")
-    wanted = {k: changes[k] for k in ("text", "title") if k in changes}
+    wanted = {k: changes[k] for k in sorted(EDITABLE_UNPUBLISHED) if k in changes}
     for key, value in wanted.items():
         if value is not None and not isinstance(value, str):
             return errors(422, f"{key} must be a string")
     network = str(post["network"])
     if post["state"] == "published":
-        allowed = EDITABLE_WHEN_PUBLISHED.get(network, frozenset())
+        allowed = editable_when_published(network)
         for key, value in wanted.items():
             if value != post.get(key) and key not in allowed:
                 return errors(422, f"The {key} of a published {network} post cannot be edited")
-    problem = check_text(network, wanted.get("text", post.get("text")) or "",
-                         wanted.get("title", post.get("title")))  # fmt: skip
+    text = wanted.get("text", post.get("text"))
+    problem = check_text(network, text if isinstance(text, str) else "",
+                         wanted.get("title", post.get("title")), post.get("details"))  # fmt: skip
     if problem:
         return errors(422, problem)
     post.update(wanted, updated_at=format_time(ctx.now))

@@ -4,16 +4,16 @@
 failed jobs, connections cut after a commit); ``FaultState`` is the mutable,
 thread-safe counter set that one running sandbox consumes. ``Variants``
 picks between the response shapes the reference saw from the live API
-(publer-api.md sections 2 and 3), so a client can be tested against each.
+(docs/publer-api.md §2, §3), so a client can be tested against each.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
-from typing import Any
 
 from contentctl.errors import ConfigError
 
@@ -37,10 +37,10 @@ class Faults:
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name.replace('_', '-')} must not be negative")
 
-    def merged(self, changes: dict[str, Any]) -> Faults:
+    def merged(self, changes: Mapping[str, object]) -> Faults:
         """A copy with ``changes`` applied; unknown keys or wrong types raise ``ConfigError``."""
         known = {f.name: f.type for f in fields(self)}
-        clean: dict[str, Any] = {}
+        clean: dict[str, object] = {}
         for key, value in changes.items():
             if key not in known:
                 raise ConfigError(f"unknown fault {key!r}")
@@ -50,7 +50,7 @@ class Faults:
             if not isinstance(value, want) or (want is int and isinstance(value, bool)):
                 raise ConfigError(f"fault {key!r} must be a {want.__name__}")
             clean[key] = value
-        return replace(self, **clean)
+        return Faults(**{**asdict(self), **clean})
 
 
 class JobCreateShape(StrEnum):
@@ -79,7 +79,7 @@ class Variants:
     failures: FailuresShape = FailuresShape.BY_INDEX
     working_polls: int = 1  # polls that answer "working" before a job ends
 
-    def merged(self, changes: dict[str, Any]) -> Variants:
+    def merged(self, changes: Mapping[str, object]) -> Variants:
         try:
             current = asdict(self)
             unknown = set(changes) - set(current)

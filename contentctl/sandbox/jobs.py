@@ -4,7 +4,9 @@
 job exists). ``plan_bulk`` is what the job does: it walks every (post ×
 account) pair, and each pair either becomes a ``Planned`` post or a
 ``Failure`` that the job reports while still ending ``complete``
-(publer-api.md sections 2-4). Nothing here touches the store: lookups come in
+(docs/publer-api.md §2-§4). The limits (bulk size and states, lead time,
+account gap, recycling and recurring support, accounts per request) are
+``contentctl.publer_facts``. Nothing here touches the store: lookups come in
 as callables so the rules can be tested with plain data.
 """
 
@@ -13,20 +15,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from contentctl import publer_facts as facts
 from contentctl.sandbox.networks import check_content
+from contentctl.sandbox.values import JSONObject, as_object
 
-BULK_STATES = ("scheduled", "draft", "draft_private", "draft_public", "recurring")
-MAX_BULK_POSTS = 500
-GAP = timedelta(minutes=1)
-NO_RECURRING = ("youtube", "tiktok", "wordpress")
+GAP = timedelta(seconds=facts.ACCOUNT_GAP_SECONDS)
+LEAD = timedelta(seconds=facts.MIN_LEAD_SECONDS)
+IDEAS = ("draft_private", "draft_public")  # no accounts, no time
 
 BACKDATED = "Posts cannot be backdated"
 TOO_SOON = "Posts must be scheduled at least one minute in the future"
 GAP_MESSAGE = "There's another post at this time. A one minute gap is required between posts"
 POST_LEVEL_MEDIA = "undefined method 'count' for nil"
 ONE_TIKTOK = "Only one TikTok account can be used per request"
+# Publer's words when a network takes fewer accounts per request than were sent.
+_TOO_MANY_ACCOUNTS = {"tiktok": ONE_TIKTOK}
 
 
 class RequestRejected(Exception):
@@ -48,7 +52,7 @@ class Failure:
     provider: str | None
     message: str
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, str | None]:
         return {
             "account_id": self.account_id,
             "account_name": self.account_name,
@@ -62,12 +66,29 @@ class Planned:
     """One post to create: the bulk post it came from, its account and its content."""
 
     post_index: int
-    account: Mapping[str, Any] | None
+    account: Mapping[str, object] | None
     state: str
-    content: Mapping[str, Any]
+    content: Mapping[str, object]
     scheduled_at: datetime | None
     labels: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BulkPost:
+    """One checked post of a bulk: its network entries, its account entries, all its fields."""
+
+    networks: Mapping[str, JSONObject]  # provider (or "default") → network entry
+    accounts: tuple[JSONObject, ...]  # each with a string "id"
+    fields: JSONObject  # labels, auto, range, recycling, recurring, media, ...
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """A checked ``bulk`` object: a known state and at least one post."""
+
+    state: str
+    posts: tuple[BulkPost, ...]
 
 
 @dataclass(frozen=True)
@@ -76,40 +97,46 @@ class Outcome:
     failures: list[Failure]
 
 
-def check_bulk_shape(body: Any, *, publish_now: bool) -> dict[str, Any]:
+def check_bulk_shape(body: object, *, publish_now: bool) -> Bulk:
     """The ``bulk`` object of a create request, or ``RequestRejected`` (400)."""
-    if not isinstance(body, dict) or not isinstance(body.get("bulk"), dict):
+    bulk = body.get("bulk") if isinstance(body, dict) else None
+    if not isinstance(bulk, dict):
         raise RequestRejected(400, "param is missing or the value is empty: bulk")
-    bulk: dict[str, Any] = body["bulk"]
     state = bulk.get("state", "scheduled" if publish_now else None)
-    if state not in BULK_STATES:
+    if not isinstance(state, str) or state not in facts.BULK_STATES:
         raise RequestRejected(400, f"Unknown state {state}")
     if publish_now and state != "scheduled":
         raise RequestRejected(400, f"Posts in state {state} cannot be published now")
     posts = bulk.get("posts")
     if not isinstance(posts, list) or not posts:
         raise RequestRejected(400, "param is missing or the value is empty: posts")
-    if len(posts) > MAX_BULK_POSTS:
-        raise RequestRejected(400, f"A bulk request takes at most {MAX_BULK_POSTS} posts")
-    for index, post in enumerate(posts):
-        where = f"posts[{index}]"
-        if not isinstance(post, dict):
-            raise RequestRejected(400, f"{where} must be an object")
-        if not isinstance(post.get("networks"), dict) or not post["networks"]:
-            raise RequestRejected(400, f"{where}.networks is required")
-        if not all(isinstance(v, dict) for v in post["networks"].values()):
+    if len(posts) > facts.MAX_BULK_POSTS:
+        raise RequestRejected(400, f"A bulk request takes at most {facts.MAX_BULK_POSTS} posts")
+    return Bulk(state, tuple(_check_post(f"posts[{i}]", p, state) for i, p in enumerate(posts)))
+
+
+def _check_post(where: str, post: object, state: str) -> BulkPost:
+    if not isinstance(post, dict):
+        raise RequestRejected(400, f"{where} must be an object")
+    networks = post.get("networks")
+    if not isinstance(networks, dict) or not networks:
+        raise RequestRejected(400, f"{where}.networks is required")
+    entries: dict[str, JSONObject] = {}
+    for provider, entry in networks.items():
+        if not isinstance(entry, dict):
             raise RequestRejected(400, f"{where}.networks entries must be objects")
-        accounts = post.get("accounts", [])
-        if state not in ("draft_private", "draft_public") and not accounts:
-            raise RequestRejected(400, f"{where}.accounts is required")
-        if not isinstance(accounts, list) or not all(
-            isinstance(a, dict) and isinstance(a.get("id"), str) for a in accounts
-        ):
-            raise RequestRejected(400, f"{where}.accounts must be a list of {{id, ...}}")
-    return {**bulk, "state": state}
+        entries[str(provider)] = entry
+    accounts = post.get("accounts", [])
+    if state not in IDEAS and not accounts:
+        raise RequestRejected(400, f"{where}.accounts is required")
+    if not isinstance(accounts, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("id"), str) for a in accounts
+    ):
+        raise RequestRejected(400, f"{where}.accounts must be a list of {{id, ...}}")
+    return BulkPost(entries, tuple(accounts), post)
 
 
-def parse_time(value: Any) -> datetime | None:
+def parse_time(value: object) -> datetime | None:
     """An aware datetime from ISO 8601 (``Z`` or an offset; none means UTC), else None."""
     if not isinstance(value, str):
         return None
@@ -125,90 +152,108 @@ def format_time(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds")
 
 
+MediaLookup = Callable[[str], Mapping[str, object] | None]
+
+
 def plan_bulk(
-    bulk: Mapping[str, Any],
+    bulk: Bulk,
     *,
     publish_now: bool,
-    accounts: Mapping[str, Mapping[str, Any]],
+    accounts: Mapping[str, Mapping[str, object]],
     now: datetime,
     taken: Callable[[str, datetime], bool],
-    media: Callable[[str], Mapping[str, Any] | None],
+    media: MediaLookup,
 ) -> Outcome:
     """Every pair of the bulk, planned or failed, in request order."""
-    state = str(bulk["state"])
+    state = bulk.state
     planned: list[Planned] = []
     failures: list[Failure] = []
     claimed: dict[str, list[datetime]] = {}
-    tiktok: str | None = None
+    first: dict[str, list[str]] = {}  # provider → the account ids a limited network took
 
     def busy(account_id: str, when: datetime) -> bool:
         mine = claimed.get(account_id, [])
         return taken(account_id, when) or any(abs(when - t) < GAP for t in mine)
 
-    for index, post in enumerate(bulk["posts"]):
-        networks: Mapping[str, Any] = post["networks"]
-        labels = _labels(post.get("labels"))
-        if state in ("draft_private", "draft_public"):
-            entry = networks.get("default") or next(iter(networks.values()))
-            planned.append(Planned(index, None, state, entry, None, labels, _options(post)))
+    for index, post in enumerate(bulk.posts):
+        labels = _labels(post.fields.get("labels"))
+        if state in IDEAS:
+            entry = post.networks.get("default") or next(iter(post.networks.values()))
+            options = _options(post.fields)
+            planned.append(Planned(index, None, state, entry, None, labels, options))
             continue
-        for spec in post["accounts"]:
-            account = accounts.get(spec["id"])
-            if account is not None and account["provider"] == "tiktok":
-                tiktok = tiktok or str(account["id"])
+        for spec in post.accounts:
+            account_id = str(spec["id"])
+            account = accounts.get(account_id)
             result = (
                 "Account not found"
                 if account is None
-                else ONE_TIKTOK
-                if account["provider"] == "tiktok" and tiktok != account["id"]
-                else _plan_pair(index, post, spec, account, state, publish_now, now, busy, media)
+                else _over_limit(account, first)
+                or _plan_pair(index, post, spec, account, state, publish_now, now, busy, media)
             )
             if isinstance(result, str):
                 name = str(account["name"]) if account else None
                 provider = str(account["provider"]) if account else None
-                failures.append(Failure(index, spec["id"], name, provider, result))
+                failures.append(Failure(index, account_id, name, provider, result))
                 continue
             planned.append(result)
             if result.scheduled_at is not None and state != "draft":
-                claimed.setdefault(str(spec["id"]), []).append(result.scheduled_at)
+                claimed.setdefault(account_id, []).append(result.scheduled_at)
     return Outcome(planned, failures)
+
+
+def _over_limit(account: Mapping[str, object], first: dict[str, list[str]]) -> str | None:
+    """Publer's refusal when the account's network takes fewer accounts per request."""
+    provider, account_id = str(account["provider"]), str(account["id"])
+    rule = facts.RULES.get(provider)
+    if rule is None or rule.max_accounts is None:
+        return None
+    taken = first.setdefault(provider, [])
+    if account_id in taken:
+        return None
+    if len(taken) < rule.max_accounts:
+        taken.append(account_id)
+        return None
+    return _TOO_MANY_ACCOUNTS.get(
+        provider, f"Only {rule.max_accounts} {provider} accounts can be used per request"
+    )
 
 
 def _plan_pair(
     index: int,
-    post: Mapping[str, Any],
-    spec: Mapping[str, Any],
-    account: Mapping[str, Any],
+    post: BulkPost,
+    spec: Mapping[str, object],
+    account: Mapping[str, object],
     state: str,
     publish_now: bool,
     now: datetime,
     busy: Callable[[str, datetime], bool],
-    media: Callable[[str], Mapping[str, Any] | None],
+    media: MediaLookup,
 ) -> Planned | str:
     """The post for one (post × account) pair, or the failure message."""
     provider = str(account["provider"])
-    networks: Mapping[str, Any] = post["networks"]
-    entry = networks.get(provider) or networks.get("default")
+    entry = post.networks.get(provider) or post.networks.get("default")
     if entry is None:
         return f"No content for {provider}: add networks.{provider} or networks.default"
-    problem = _option_problem(post, state, provider) or check_content(
-        provider, entry, post_level_media="media" in post, media=media
+    fields = post.fields
+    problem = _option_problem(fields, state, provider) or check_content(
+        provider, entry, post_level_media="media" in fields, media=media
     )
     if problem:
         return problem
-    when, problem = _when(post, spec, state, publish_now, str(account["id"]), now, busy)
+    when, problem = _when(fields, spec, state, publish_now, str(account["id"]), now, busy)
     if problem:
         return problem
-    labels = _labels(post.get("labels"))
+    labels = _labels(fields.get("labels"))
     labels += tuple(x for x in _labels(spec.get("labels")) if x not in labels)
-    queued = when is not None and not publish_now and state == "scheduled" and _queued(post, spec)
+    queued = when is not None and not publish_now and state == "scheduled" and _queued(fields, spec)
     return Planned(
         index, account, "published" if publish_now else state, entry, when, labels,
-        _options(post, queued=queued),
+        _options(fields, queued=queued),
     )  # fmt: skip
 
 
-def _labels(value: Any) -> tuple[str, ...]:
+def _labels(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     out: list[str] = []
@@ -219,7 +264,7 @@ def _labels(value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _options(post: Mapping[str, Any], *, queued: bool = False) -> dict[str, Any]:
+def _options(post: Mapping[str, object], *, queued: bool = False) -> dict[str, object]:
     return {
         "auto": bool(post.get("auto")) or queued,
         "recycling": post.get("recycling") if isinstance(post.get("recycling"), dict) else None,
@@ -227,23 +272,26 @@ def _options(post: Mapping[str, Any], *, queued: bool = False) -> dict[str, Any]
     }
 
 
-def _queued(post: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
+def _queued(post: Mapping[str, object], spec: Mapping[str, object]) -> bool:
     """A post without a time goes into the posting schedule: Publer queues it."""
     return spec.get("scheduled_at") is None and not post.get("recurring")
 
 
-def _option_problem(post: Mapping[str, Any], state: str, provider: str) -> str | None:
+def _option_problem(post: Mapping[str, object], state: str, provider: str) -> str | None:
     if state == "recurring" and not isinstance(post.get("recurring"), dict):
         return "Recurring posts need a recurring schedule"
-    for option in ("recurring", "recycling"):
-        if post.get(option) and provider in NO_RECURRING:
+    rule = facts.RULES.get(provider)
+    if rule is None:
+        return None
+    for option, available in (("recurring", rule.recurring), ("recycling", rule.recycling)):
+        if post.get(option) and not available:
             return f"{option.capitalize()} is not available for {provider}"
     return None
 
 
 def _when(
-    post: Mapping[str, Any],
-    spec: Mapping[str, Any],
+    post: Mapping[str, object],
+    spec: Mapping[str, object],
     state: str,
     publish_now: bool,
     account_id: str,
@@ -254,7 +302,7 @@ def _when(
         return now, None
     raw = spec.get("scheduled_at")
     if raw is None and state == "recurring":
-        raw = (post.get("recurring") or {}).get("start_date")
+        raw = as_object(post.get("recurring")).get("start_date")
     when = parse_time(raw) if raw is not None else None
     if raw is not None and when is None:
         return None, f"Invalid scheduled_at {raw}"
@@ -264,7 +312,7 @@ def _when(
         return _free_slot(post, account_id, now, busy)
     if when <= now:
         return None, BACKDATED
-    if when - now < GAP:
+    if when - now < LEAD:
         return None, TOO_SOON
     if busy(account_id, when):
         return None, GAP_MESSAGE
@@ -272,13 +320,16 @@ def _when(
 
 
 def _free_slot(
-    post: Mapping[str, Any], account_id: str, now: datetime, busy: Callable[[str, datetime], bool]
+    post: Mapping[str, object],
+    account_id: str,
+    now: datetime,
+    busy: Callable[[str, datetime], bool],
 ) -> tuple[datetime | None, str | None]:
     """The next free full hour inside ``range`` (the sandbox's whole posting schedule)."""
-    window: Mapping[str, Any] = post["range"] if isinstance(post.get("range"), dict) else {}
+    window = as_object(post.get("range"))
     start = parse_time(window.get("start_date")) or now
     end = parse_time(window.get("end_date"))
-    start = max(start, now + GAP)
+    start = max(start, now + LEAD)
     slot = start.replace(minute=0, second=0, microsecond=0)
     if slot < start:
         slot += timedelta(hours=1)

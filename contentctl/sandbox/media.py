@@ -1,6 +1,7 @@
-"""Media endpoints (publer-api.md section 5): uploads and URLs in, media objects out.
+"""Media endpoints (docs/publer-api.md §5): uploads and URLs in, media objects out.
 
-``POST /media`` reads a multipart upload and answers synchronously;
+``POST /media`` reads a multipart upload and answers synchronously; the
+formats it takes and their kinds are ``publer_facts.KIND_OF_EXTENSION``;
 ``POST /media/from-url`` answers with a job whose payload lists the media.
 Nothing is fetched from the URLs: the sandbox only makes up the object.
 Image sizes are read from PNG, GIF and JPEG headers so uploads look real.
@@ -12,30 +13,32 @@ import struct
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import urlsplit
 
+from contentctl.publer_facts import KIND_OF_EXTENSION
 from contentctl.sandbox.endpoints import Context, add_job, new_id
 from contentctl.sandbox.jobs import RequestRejected, format_time
+from contentctl.sandbox.values import JSONObject
 from contentctl.sandbox.wsgi import Request, Response, errors
 
-KINDS: dict[str, str] = {
-    **dict.fromkeys(("jpg", "jpeg", "png", "webp", "heic"), "photo"),
-    "gif": "gif",
-    **dict.fromkeys(("mp4", "mov", "avi", "webm", "m4v"), "video"),
-    **dict.fromkeys(("pdf", "doc", "docx", "ppt", "pptx"), "document"),
-}
 CDN = "https://cdn.sandbox.invalid/uploads"
+_SCHEMES = ("http", "https")
 PAGE_SIZE = 20
 
 
-def _truthy(value: Any) -> bool:
+def _truthy(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
 
 
 def media_object(
-    ctx: Context, name: str, kind: str, *, direct: bool, in_library: bool, size: tuple[Any, Any]
-) -> dict[str, Any]:
+    ctx: Context,
+    name: str,
+    kind: str,
+    *,
+    direct: bool,
+    in_library: bool,
+    size: tuple[int | None, int | None],
+) -> JSONObject:
     media_id = new_id(ctx.now)
     suffix = PurePosixPath(name).suffix or ".bin"
     path = f"{CDN}/{'' if direct else 'tmp/'}{media_id}{suffix}"
@@ -54,7 +57,8 @@ def upload(req: Request, ctx: Context) -> Response:
         raise RequestRejected(400, "Expected multipart/form-data with a file field")
     head = f"Content-Type: {req.content_type}\r\n\r\n".encode()
     message = BytesParser(policy=HTTP).parsebytes(head + req.body)
-    fields: dict[str, Any] = {}
+    fields: dict[str, str] = {}
+    content: bytes | None = None
     filename = ""
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
@@ -63,18 +67,18 @@ def upload(req: Request, ctx: Context) -> Response:
         data = part.get_payload(decode=True)
         if name == "file" and isinstance(data, bytes):
             filename = part.get_filename() or "upload"
-            fields["file"] = data
+            content = data
         elif isinstance(data, bytes):
             fields[name] = data.decode("utf-8", "replace")
-    if "file" not in fields:
+    if content is None:
         raise RequestRejected(400, "param is missing or the value is empty: file")
     ext = PurePosixPath(filename).suffix.lower().lstrip(".")
-    kind = KINDS.get(ext)
+    kind = KIND_OF_EXTENSION.get(ext)
     if kind is None:
         return errors(422, f"Unsupported file type: {filename}")
     media = media_object(
         ctx, filename, kind, direct=_truthy(fields.get("direct_upload")),
-        in_library=_truthy(fields.get("in_library")), size=image_size(fields["file"]),
+        in_library=_truthy(fields.get("in_library")), size=image_size(content),
     )  # fmt: skip
     ctx.store.add_media(ctx.workspace_id, media)
     return Response(200, media)
@@ -83,26 +87,30 @@ def upload(req: Request, ctx: Context) -> Response:
 def from_url(req: Request, ctx: Context) -> Response:
     body = req.json()
     items = body.get("media") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
+    if not isinstance(body, dict) or not isinstance(items, list) or not items:
         raise RequestRejected(400, "param is missing or the value is empty: media")
+    wanted: list[tuple[JSONObject, str]] = []
     for index, item in enumerate(items):
         url = item.get("url") if isinstance(item, dict) else None
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        scheme = urlsplit(url).scheme if isinstance(url, str) else ""
+        if not isinstance(item, dict) or not isinstance(url, str) or scheme not in _SCHEMES:
             raise RequestRejected(400, f"media[{index}].url must be an http(s) URL")
+        wanted.append((item, url))
     direct = _truthy(body.get("direct_upload", body.get("directUpload")))
     in_library = _truthy(body.get("in_library", body.get("inLibrary")))
-    created: list[dict[str, Any]] = []
-    if not ctx.faults.fail_jobs:
-        for item in items:
-            name = item.get("name") or PurePosixPath(urlsplit(item["url"]).path).name or "file"
-            kind = KINDS.get(PurePosixPath(name).suffix.lower().lstrip("."), "photo")
-            media = media_object(ctx, name, kind, direct=direct, in_library=in_library,
-                                 size=(None, None))  # fmt: skip
-            media.update(caption=item.get("caption"), source=item.get("source"))
-            ctx.store.add_media(ctx.workspace_id, media)
-            created.append(media)
     if ctx.faults.fail_jobs:
         return add_job(ctx, new_id(ctx.now), {"errors": ["The media could not be fetched"]})
+    created: list[JSONObject] = []
+    for item, url in wanted:
+        given = item.get("name")
+        name = given if isinstance(given, str) and given else PurePosixPath(urlsplit(url).path).name
+        name = name or "file"
+        kind = KIND_OF_EXTENSION.get(PurePosixPath(name).suffix.lower().lstrip("."), "photo")
+        media = media_object(ctx, name, kind, direct=direct, in_library=in_library,
+                             size=(None, None))  # fmt: skip
+        media.update(caption=item.get("caption"), source=item.get("source"))
+        ctx.store.add_media(ctx.workspace_id, media)
+        created.append(media)
     return add_job(ctx, new_id(ctx.now), created)
 
 

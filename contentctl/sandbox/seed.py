@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from contentctl.model import Config, Provider
 from contentctl.sandbox.store import Store
+from contentctl.sandbox.values import JSONObject
 
 # Obviously fake and shaped so secret scanners and our own redaction never mistake it.
 SANDBOX_API_KEY = "sandbox-key-not-secret"
@@ -50,7 +50,7 @@ def default_account_id(provider: Provider) -> str:
     return hashlib.sha1(f"sandbox-account-{provider.value}".encode()).hexdigest()[:24]
 
 
-def account_object(account_id: str, provider: Provider, name: str) -> dict[str, Any]:
+def account_object(account_id: str, provider: Provider, name: str) -> JSONObject:
     """An account as ``GET /accounts`` lists it."""
     return {
         "id": account_id,

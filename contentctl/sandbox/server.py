@@ -19,13 +19,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, cast
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 import httpx
 
 from contentctl.errors import ConfigError
 from contentctl.model import Config
+from contentctl.publer_facts import RATE_LIMIT_REQUESTS
 from contentctl.sandbox.app import PREFIX, SandboxApp
 from contentctl.sandbox.faults import Faults, Variants
 from contentctl.sandbox.seed import SANDBOX_API_KEY, default_db_path, seed
@@ -60,7 +61,7 @@ def in_process_transport(
     db: Path | str | None = None,
     clock: Callable[[], datetime] | None = None,
     faults: Faults | None = None,
-    rate_limit: int | None = 100,
+    rate_limit: int | None = RATE_LIMIT_REQUESTS,
     variants: Variants | None = None,
 ) -> SandboxTransport:
     """A transport serving the sandbox in this process (base URL ``IN_PROCESS_BASE_URL``)."""
@@ -96,7 +97,7 @@ class _RequestHandler(WSGIRequestHandler):
             return
         if not self.parse_request():
             return
-        stdout: Any = self.wfile
+        stdout = cast("IO[bytes]", self.wfile)  # a socket file: what ServerHandler writes to
         handler = _Handler(self.rfile, stdout, self.get_stderr(), self.get_environ(),
                            multithread=True)  # fmt: skip
         handler.request_handler = self  # type: ignore[attr-defined]
@@ -104,7 +105,7 @@ class _RequestHandler(WSGIRequestHandler):
         if handler.dropped:
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: a served sandbox prints only its URL."""
 
 
@@ -140,7 +141,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8080,
     faults: Faults = Faults(),  # noqa: B008  # frozen, so sharing the default is safe
-    rate_limit: int | None = 100,
+    rate_limit: int | None = RATE_LIMIT_REQUESTS,
     on_ready: Callable[[str, str, str], None],
     variants: Variants | None = None,
     stop: threading.Event | None = None,
@@ -169,7 +170,7 @@ def _serve_until_stopped(server: _Server, ready: Callable[[], None], stop: threa
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous: dict[signal.Signals, Any] = {}
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | None] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, on_signal)

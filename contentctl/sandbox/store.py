@@ -1,4 +1,4 @@
-"""What the emulated Publer holds, in SQLite: plain dicts in, plain dicts out.
+"""What the emulated Publer holds, in SQLite: JSON objects in, JSON objects out.
 
 One ``Store`` owns one connection (a file in WAL mode, or ``:memory:``) behind
 a re-entrant lock, so the threaded server and the in-process transport can
@@ -17,9 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from contentctl.errors import ConfigError
+from contentctl.publer_facts import ACCOUNT_GAP_SECONDS
+from contentctl.sandbox.values import JSONObject
+
+SQLValue = str | int | float | None
+Row = tuple[SQLValue, ...]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, data TEXT NOT NULL);
@@ -44,7 +48,7 @@ CREATE TABLE IF NOT EXISTS rate (key TEXT NOT NULL, window_start INTEGER NOT NUL
     count INTEGER NOT NULL, PRIMARY KEY (key, window_start));
 """
 
-# GET /posts ``state`` values (publer-api.md section 6) and the rows each one selects.
+# GET /posts ``state`` values (docs/publer-api.md §6) and the rows each one selects.
 _NOTHING = "0"
 STATE_FILTERS: dict[str, str] = {
     "all": "1",
@@ -130,100 +134,114 @@ class Store:
             finally:
                 self._depth = 0
 
-    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, args: Sequence[SQLValue] = ()) -> list[Row]:
         with self._lock:
-            return self._conn.execute(sql, tuple(args)).fetchall()
+            rows: list[Row] = self._conn.execute(sql, tuple(args)).fetchall()
+            return rows
 
-    def _run(self, sql: str, args: Sequence[Any] = ()) -> int:
+    def _objects(self, sql: str, args: Sequence[SQLValue] = ()) -> list[JSONObject]:
+        """The JSON objects in the first column of each row."""
+        return [_object(row[0]) for row in self._rows(sql, args)]
+
+    def _object(self, sql: str, args: Sequence[SQLValue] = ()) -> JSONObject | None:
+        found = self._objects(sql, args)
+        return found[0] if found else None
+
+    def _number(self, sql: str, args: Sequence[SQLValue] = ()) -> int:
+        """The integer in the first column of the first row (0 when there is none)."""
+        rows = self._rows(sql, args)
+        value = rows[0][0] if rows else 0
+        return int(value) if isinstance(value, int | float) else 0
+
+    def _run(self, sql: str, args: Sequence[SQLValue] = ()) -> int:
         with self._lock:
             return self._conn.execute(sql, tuple(args)).rowcount
 
     # -- users, keys, workspaces, accounts ----------------------------------
 
-    def put_user(self, user: dict[str, Any], api_key: str) -> None:
+    def put_user(self, user: JSONObject, api_key: str) -> None:
+        user_id = str(user["id"])
         with self.transaction():
-            self._run("INSERT OR REPLACE INTO users VALUES (?, ?)", (user["id"], json.dumps(user)))
-            self._run("INSERT OR REPLACE INTO api_keys VALUES (?, ?)", (api_key, user["id"]))
+            self._run("INSERT OR REPLACE INTO users VALUES (?, ?)", (user_id, json.dumps(user)))
+            self._run("INSERT OR REPLACE INTO api_keys VALUES (?, ?)", (api_key, user_id))
 
-    def user_for_key(self, api_key: str) -> dict[str, Any] | None:
-        rows = self._rows(
+    def user_for_key(self, api_key: str) -> JSONObject | None:
+        return self._object(
             "SELECT u.data FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key = ?",
             (api_key,),
         )
-        return json.loads(rows[0][0]) if rows else None
 
-    def put_workspace(self, workspace: dict[str, Any], owner_id: str) -> None:
+    def put_workspace(self, workspace: JSONObject, owner_id: str) -> None:
         self._run(
             "INSERT OR REPLACE INTO workspaces VALUES (?, ?, ?)",
-            (workspace["id"], owner_id, json.dumps(workspace)),
+            (str(workspace["id"]), owner_id, json.dumps(workspace)),
         )
 
-    def workspaces(self, owner_id: str) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT data FROM workspaces WHERE owner_id = ? ORDER BY id", (owner_id,))
-        return [json.loads(r[0]) for r in rows]
+    def workspaces(self, owner_id: str) -> list[JSONObject]:
+        return self._objects(
+            "SELECT data FROM workspaces WHERE owner_id = ? ORDER BY id", (owner_id,)
+        )
 
-    def workspace(self, workspace_id: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT data FROM workspaces WHERE id = ?", (workspace_id,))
-        return json.loads(rows[0][0]) if rows else None
+    def workspace(self, workspace_id: str) -> JSONObject | None:
+        return self._object("SELECT data FROM workspaces WHERE id = ?", (workspace_id,))
 
-    def put_account(self, workspace_id: str, account: dict[str, Any]) -> None:
+    def put_account(self, workspace_id: str, account: JSONObject) -> None:
+        account_id = str(account["id"])
         with self.transaction():
-            old = self._rows("SELECT seq FROM accounts WHERE id = ?", (account["id"],))
+            old = self._rows("SELECT seq FROM accounts WHERE id = ?", (account_id,))
             seq = old[0][0] if old else self._next_seq("accounts")
             self._run(
                 "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?)",
-                (account["id"], workspace_id, seq, json.dumps(account)),
+                (account_id, workspace_id, seq, json.dumps(account)),
             )
 
-    def accounts(self, workspace_id: str) -> list[dict[str, Any]]:
-        rows = self._rows(
+    def accounts(self, workspace_id: str) -> list[JSONObject]:
+        return self._objects(
             "SELECT data FROM accounts WHERE workspace_id = ? ORDER BY seq", (workspace_id,)
         )
-        return [json.loads(r[0]) for r in rows]
 
     def _next_seq(self, table: str) -> int:
-        return int(self._rows(f"SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}")[0][0])
+        return self._number(f"SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}")
 
     # -- posts ----------------------------------------------------------------
 
-    def add_post(self, workspace_id: str, post: dict[str, Any]) -> None:
+    def add_post(self, workspace_id: str, post: JSONObject) -> None:
         with self.transaction():
             self._write_post(workspace_id, post, self._next_seq("posts"))
 
-    def save_post(self, post: dict[str, Any]) -> None:
+    def save_post(self, post: JSONObject) -> None:
         """Rewrite an existing post (its id, workspace and order stay)."""
         with self.transaction():
-            ws, seq = self._rows("SELECT workspace_id, seq FROM posts WHERE id = ?", (post["id"],))[
-                0
-            ]
-            self._write_post(ws, post, seq)
+            query = "SELECT workspace_id, seq FROM posts WHERE id = ?"
+            workspace_id, seq = self._rows(query, (str(post["id"]),))[0]
+            self._write_post(str(workspace_id), post, seq)
 
-    def _write_post(self, workspace_id: str, post: dict[str, Any], seq: int) -> None:
-        details = post.get("details") or {}
+    def _write_post(self, workspace_id: str, post: JSONObject, seq: SQLValue) -> None:
+        details = post.get("details")
         kind = details.get("type") if isinstance(details, dict) else None
         self._run(
             "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                post["id"], seq, workspace_id, post.get("account_id"), post["state"],
-                post.get("type"), kind or post.get("type"), _timestamp(post.get("scheduled_at")),
+                str(post["id"]), seq, workspace_id, _text(post.get("account_id")),
+                str(post["state"]), _text(post.get("type")), _text(kind) or _text(post.get("type")),
+                _timestamp(post.get("scheduled_at")),
                 f"{post.get('title') or ''}\n{post.get('text') or ''}", int(bool(post.get("auto"))),
                 int(bool(post.get("recycling"))), json.dumps(post),
             ),
         )  # fmt: skip
 
-    def post(self, post_id: str, workspace_id: str | None = None) -> dict[str, Any] | None:
+    def post(self, post_id: str, workspace_id: str | None = None) -> JSONObject | None:
         rows = self._rows("SELECT data, workspace_id FROM posts WHERE id = ?", (post_id,))
         if not rows or (workspace_id is not None and rows[0][1] != workspace_id):
             return None
-        found: dict[str, Any] = json.loads(rows[0][0])
-        return found
+        return _object(rows[0][0])
 
     def find_posts(
         self, query: PostQuery, *, limit: int = -1, offset: int = 0
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[JSONObject], int]:
         """Matching posts (ordered by time, undated last) and how many match in all."""
         where: list[str] = ["1"]
-        args: list[Any] = []
+        args: list[SQLValue] = []
         if query.workspace_id is not None:
             where.append("workspace_id = ?")
             args.append(query.workspace_id)
@@ -243,19 +261,30 @@ class Store:
             args.extend([query.post_type, query.post_type])
         clause = " AND ".join(where)
         with self._lock:
-            total = int(self._rows(f"SELECT COUNT(*) FROM posts WHERE {clause}", args)[0][0])
-            rows = self._rows(
+            total = self._number(f"SELECT COUNT(*) FROM posts WHERE {clause}", args)
+            posts = self._objects(
                 f"SELECT data FROM posts WHERE {clause} "
                 "ORDER BY scheduled_ts IS NULL, scheduled_ts, seq LIMIT ? OFFSET ?",
                 [*args, limit, offset],
             )
-        return [json.loads(r[0]) for r in rows], total
+        return posts, total
 
-    def posts(self, workspace_id: str | None = None, **filters: Any) -> list[dict[str, Any]]:
-        """Every post matching ``PostQuery`` fields given as keywords (for tests and tools)."""
-        return self.find_posts(PostQuery(workspace_id=workspace_id, **filters))[0]
+    def posts(
+        self,
+        workspace_id: str | None = None,
+        *,
+        states: tuple[str, ...] = (),
+        account_ids: tuple[str, ...] = (),
+        query: str | None = None,
+        post_type: str | None = None,
+    ) -> list[JSONObject]:
+        """Every post matching these ``PostQuery`` fields (for tests and tools)."""
+        found = PostQuery(workspace_id, states, account_ids, query=query, post_type=post_type)
+        return self.find_posts(found)[0]
 
-    def taken(self, account_id: str, when: datetime, gap_seconds: float = 60.0) -> bool:
+    def taken(
+        self, account_id: str, when: datetime, gap_seconds: float = ACCOUNT_GAP_SECONDS
+    ) -> bool:
         """True if the account has a non-draft post less than ``gap_seconds`` from ``when``."""
         ts = when.timestamp()
         rows = self._rows(
@@ -265,48 +294,45 @@ class Store:
         )
         return bool(rows)
 
-    def due_posts(self, now: datetime) -> list[dict[str, Any]]:
-        rows = self._rows(
+    def due_posts(self, now: datetime) -> list[JSONObject]:
+        return self._objects(
             "SELECT data FROM posts WHERE state = 'scheduled' AND scheduled_ts <= ? ORDER BY seq",
             (now.timestamp(),),
         )
-        return [json.loads(r[0]) for r in rows]
 
     def delete_post(self, post_id: str) -> bool:
         return self._run("DELETE FROM posts WHERE id = ?", (post_id,)) > 0
 
     # -- media, jobs, rate ---------------------------------------------------
 
-    def add_media(self, workspace_id: str, media: dict[str, Any]) -> None:
+    def add_media(self, workspace_id: str, media: JSONObject) -> None:
         with self.transaction():
             self._run(
                 "INSERT INTO media VALUES (?, ?, ?, ?, ?)",
-                (media["id"], self._next_seq("media"), workspace_id, media["type"],
+                (str(media["id"]), self._next_seq("media"), workspace_id, str(media["type"]),
                  json.dumps(media)),
             )  # fmt: skip
 
-    def media(self, workspace_id: str | None = None) -> list[dict[str, Any]]:
-        rows = self._rows(
+    def media(self, workspace_id: str | None = None) -> list[JSONObject]:
+        return self._objects(
             "SELECT data FROM media WHERE ? IS NULL OR workspace_id = ? ORDER BY seq DESC",
             (workspace_id, workspace_id),
         )
-        return [json.loads(r[0]) for r in rows]
 
-    def media_item(self, media_id: str, workspace_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+    def media_item(self, media_id: str, workspace_id: str) -> JSONObject | None:
+        return self._object(
             "SELECT data FROM media WHERE id = ? AND workspace_id = ?", (media_id, workspace_id)
         )
-        return json.loads(rows[0][0]) if rows else None
 
     def add_job(
-        self, job_id: str, workspace_id: str, payload: Any, *, working_polls: int, failed: bool
+        self, job_id: str, workspace_id: str, payload: object, *, working_polls: int, failed: bool
     ) -> None:
         self._run(
             "INSERT INTO jobs VALUES (?, ?, 0, ?, ?, ?)",
             (job_id, workspace_id, working_polls, int(failed), json.dumps(payload)),
         )
 
-    def poll_job(self, job_id: str, workspace_id: str) -> tuple[str, Any] | None:
+    def poll_job(self, job_id: str, workspace_id: str) -> tuple[str, object] | None:
         """Count one poll; ``(status, payload)`` with status working, complete or failed."""
         with self.transaction():
             rows = self._rows(
@@ -318,24 +344,23 @@ class Store:
                 return None
             polls, working, failed, payload = rows[0]
             self._run("UPDATE jobs SET polls = polls + 1 WHERE id = ?", (job_id,))
-        if polls < working:
+        if _int(polls) < _int(working):
             return "working", None
-        return ("failed" if failed else "complete"), json.loads(payload)
+        payload_json: object = json.loads(str(payload))
+        return ("failed" if failed else "complete"), payload_json
 
     def count_request(self, key: str, window_start: int) -> int:
         """Add one request to ``key``'s window and return the window's count."""
-        rows = self._rows(
+        return self._number(
             "INSERT INTO rate VALUES (?, ?, 1) ON CONFLICT (key, window_start) "
             "DO UPDATE SET count = count + 1 RETURNING count",
             (key, window_start),
         )
-        return int(rows[0][0])
 
     def requests_in(self, key: str, window_start: int) -> int:
-        rows = self._rows(
+        return self._number(
             "SELECT count FROM rate WHERE key = ? AND window_start = ?", (key, window_start)
         )
-        return int(rows[0][0]) if rows else 0
 
     def wipe(self) -> None:
         """Forget posts, media, jobs and rate counters; keep users, workspaces, accounts."""
@@ -344,7 +369,23 @@ class Store:
                 self._run(f"DELETE FROM {table}")
 
 
-def _timestamp(value: Any) -> float | None:
+def _object(value: SQLValue) -> JSONObject:
+    """A stored JSON object (every ``data`` column holds one)."""
+    found: object = json.loads(str(value))
+    if not isinstance(found, dict):
+        raise ValueError(f"the sandbox database holds a non-object: {value!r}")
+    return found
+
+
+def _int(value: SQLValue) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _timestamp(value: object) -> float | None:
     if not isinstance(value, str):
         return None
     try:

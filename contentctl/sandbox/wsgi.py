@@ -8,18 +8,16 @@ repeated form (``post_ids=a&post_ids=b``) read the same.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import parse_qs
+from wsgiref.types import StartResponse, WSGIEnvironment
 
+from contentctl.publer_facts import MAX_UPLOAD_BYTES
 from contentctl.sandbox.jobs import RequestRejected
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # Publer's direct-upload limit (publer-api.md section 5)
-
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
 class DropConnection(Exception):
@@ -46,11 +44,13 @@ class Request:
         found = self.values(name)
         return found[0] if found else None
 
-    def json(self) -> Any:
+    def json(self) -> object:
+        """The parsed body, still unchecked: callers narrow it before use."""
         if not self.body:
             raise RequestRejected(400, "The request body is empty; JSON was expected")
         try:
-            return json.loads(self.body)
+            parsed: object = json.loads(self.body)
+            return parsed
         except (ValueError, UnicodeDecodeError):
             raise RequestRejected(400, "The request body is not valid JSON") from None
 
@@ -58,7 +58,7 @@ class Request:
 @dataclass
 class Response:
     status: int
-    body: Any
+    body: object  # anything json.dumps takes
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False  # cut the connection instead of answering (after the commit)
 
@@ -67,7 +67,7 @@ def errors(status: int, *messages: str) -> Response:
     return Response(status, {"errors": list(messages)})
 
 
-def read_request(environ: dict[str, Any], prefix: str) -> Request | None:
+def read_request(environ: WSGIEnvironment, prefix: str) -> Request | None:
     """The request, or None when the path is outside ``prefix``."""
     path = str(environ.get("PATH_INFO") or "/")
     if path != prefix and not path.startswith(prefix + "/"):

@@ -182,6 +182,16 @@ def test_text_at_the_limit_is_accepted(remote: Remote, provider: str) -> None:
     assert len(remote.posts()[0]["text"]) == LIMITS[provider]
 
 
+def test_x_long_posts_take_up_to_25000_characters(remote: Remote) -> None:
+    long_post = {"type": "status", "text": "x" * 25_001, "details": {"type": "long_post"}}
+    assert only_failure(remote, one(remote, "twitter", long_post)) == (
+        "Text is too long for twitter: 25001 characters, the limit is 25000"
+    )
+    job = remote.run(one(remote, "twitter", {**long_post, "text": "x" * 25_000}))
+    assert failures(job) == []
+    assert [len(p["text"]) for p in remote.posts()] == [25_000]
+
+
 @pytest.mark.parametrize(
     ("alias", "entry", "needle"),
     [

@@ -77,7 +77,7 @@ def test_bad_shapes_are_400(body: dict[str, Any], message: str) -> None:
 
 def test_publish_now_defaults_to_scheduled_and_refuses_drafts() -> None:
     assert (
-        check_bulk_shape({"bulk": {"posts": [post({"id": "fb"})]}}, publish_now=True)["state"]
+        check_bulk_shape({"bulk": {"posts": [post({"id": "fb"})]}}, publish_now=True).state
         == "scheduled"
     )
     with pytest.raises(RequestRejected):
@@ -240,3 +240,47 @@ def test_parse_time_reads_offsets_z_and_naive_as_utc() -> None:
     assert parse_time("2030-01-01T12:00:00") == NOW
     assert parse_time("2030-01-01T13:00:00+01:00") == NOW
     assert parse_time("tomorrow") is None and parse_time(5) is None
+
+
+LONG_POST = {"type": "long_post"}
+
+
+@pytest.mark.parametrize(
+    ("provider", "entry", "expected"),
+    [
+        # X Premium long posts: 25,000 characters with details.type long_post
+        ("twitter", {"text": "x" * 25_000, "details": LONG_POST}, None),
+        ("twitter", {"text": "x" * 25_001, "details": LONG_POST},
+         "Text is too long for twitter: 25001 characters, the limit is 25000"),
+        ("pinterest", {"type": "photo", "text": "x", "title": "t" * 101,
+                       "media": [{"path": "p", "type": "photo"}]},
+         "Title is too long for pinterest: the limit is 100 characters"),
+        ("wordpress", {"type": "article", "text": "x", "media": [{"path": "v", "type": "video"}]},
+         "wordpress does not accept videos"),
+        ("wordpress", {"type": "article", "title": "t"}, "Text can't be blank"),
+        ("twitter", {"type": "link", "url": "https://a.example"}, "Text can't be blank"),
+        ("youtube", {"type": "video", "text": "d", "media": [{"path": "g", "type": "gif"}]},
+         "A video post needs a video"),
+        ("twitter", {"type": "poll", "text": "q", "options": ["a" * 26, "b"], "duration": 1},
+         "Poll options on twitter take at most 25 characters"),
+        ("mastodon", {"type": "poll", "text": "q", "options": ["a", "b"], "duration": 8},
+         "A poll on mastodon runs 1 to 7 days"),
+        ("linkedin", {"type": "poll", "text": "q", "options": ["a", "b"], "duration": 14},
+         "Question can't be blank"),
+        ("linkedin", {"type": "poll", "question": "q", "options": ["a", "b"], "duration": 14},
+         None),
+        ("facebook", {"type": "carousel", "text": "x", "sublinks": [{"url": "u"}] * 11},
+         "A Facebook carousel needs 1 to 10 sublinks"),
+    ],
+)  # fmt: skip
+def test_the_sandbox_checks_what_the_facts_table_says(
+    provider: str, entry: dict[str, Any], expected: str | None
+) -> None:
+    assert check_content(provider, entry, post_level_media=False, media=no_media) == expected
+
+
+def test_check_text_reads_long_posts_from_details() -> None:
+    assert check_text("twitter", "x" * 281, None) == (
+        "Text is too long for twitter: 281 characters, the limit is 280"
+    )
+    assert check_text("twitter", "x" * 281, None, LONG_POST) is None
