@@ -1,4 +1,8 @@
-"""The JSON Schemas: valid draft 2020-12, described for editors, and in step with rules.py."""
+"""The JSON Schemas: valid draft 2020-12, described for editors, and in step with the model.
+
+What they say about Publer's networks is checked against ``publer_facts`` in
+``test_publer_facts.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from contentctl import publer_facts as rules
+from contentctl import publer_facts as facts
 from contentctl.manifest.schemas import post_validator, schema
 from contentctl.model import Method, Provider
 
@@ -83,42 +87,15 @@ def test_every_object_refuses_unknown_keys(name: str) -> None:
 
 def test_providers_types_and_methods_match_the_model() -> None:
     post, config = schema("post"), schema("config")
-    assert tuple(p.value for p in Provider) == rules.PROVIDERS
+    assert tuple(p.value for p in Provider) == facts.PROVIDERS
     assert post["$defs"]["post"]["properties"]["networks"]["propertyNames"]["enum"] == list(
-        rules.PROVIDERS
+        facts.PROVIDERS
     )
-    assert config["$defs"]["account"]["properties"]["provider"]["enum"] == list(rules.PROVIDERS)
-    assert post["$defs"]["type"]["enum"] == list(rules.TYPES)
+    assert config["$defs"]["account"]["properties"]["provider"]["enum"] == list(facts.PROVIDERS)
+    assert post["$defs"]["type"]["enum"] == list(facts.TYPES)
     methods = [m.value for m in Method]
     assert post["$defs"]["post"]["properties"]["method"]["enum"] == methods
     assert config["properties"]["defaults"]["properties"]["method"]["enum"] == methods
-
-
-@pytest.mark.parametrize("provider", rules.PROVIDERS)
-def test_network_overrides_say_what_rules_py_says(provider: str) -> None:
-    rule = rules.RULES[provider]
-    override = schema("post")["$defs"][f"network_{provider}"]
-    props = override["properties"]
-    assert override["additionalProperties"] is False
-    assert set(props) == set(rule.keys)
-    assert props["type"]["enum"] == list(rule.types)
-    assert props["text"].get("maxLength") == (rule.long_text_limit or rule.text_limit)
-    assert props["media"]["maxItems"] == rule.max_media
-    if rule.title_limit:
-        assert props["title"]["maxLength"] == rule.title_limit
-    if rule.poll is not None:
-        assert props["options"]["items"]["maxLength"] == rule.poll.option_chars
-        assert props["duration"]["maximum"] == rule.poll.max_days
-    else:
-        assert "options" not in props
-
-
-def test_every_type_and_network_has_a_rule() -> None:
-    assert set(rules.TYPE_RULES) == set(rules.TYPES)
-    assert set(rules.RULES) == set(rules.PROVIDERS)
-    for rule in rules.RULES.values():
-        assert set(rule.types) <= set(rules.TYPES)
-        assert set(rule.keys) <= set(rules.CONTENT_KEYS)
 
 
 def _root_errors(document: Any) -> list[str]:
