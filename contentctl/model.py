@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 # A decoded JSON value: what json.loads returns and json.dumps takes.
-JSONValue: TypeAlias = "str | int | float | bool | None | list[JSONValue] | dict[str, JSONValue]"
+JSONValue: TypeAlias = "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
 JSONObject: TypeAlias = "dict[str, JSONValue]"
 
 

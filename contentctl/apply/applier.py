@@ -2,7 +2,7 @@
 
 Order: deletes (and the delete half of replaces), updates, media uploads, then
 creates as bulks grouped by endpoint and ``bulk.state``. Each bulk is journaled
-as an intent (``reconcile``) before it is sent and its job id recorded the
+as an intent (``journal``) before it is sent and its job id recorded the
 moment it is known; all bulks are submitted before the jobs are polled, so
 several jobs run at once. A bulk whose answer was lost (5xx, cut connection) is
 settled by listing Publer once the other jobs are done; what is confirmed
@@ -15,26 +15,23 @@ propagates. Either way the next run settles what was left in the journal.
 
 from __future__ import annotations
 
-import signal
-import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
+from contentctl.apply.interrupts import InterruptGuard
 from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
-from contentctl.model import Config
+from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan
 from contentctl.plan.targets import Endpoint, Target, format_utc, parse_utc
-from contentctl.publer import PublerClient
+from contentctl.publer import JobStatus, PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
-from contentctl.state.store import State, StateStore
+from contentctl.state.records import Entry, EntryStatus, Intent, MediaRecord, State
+from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
@@ -59,50 +56,6 @@ class ApplyReport:
         if self.unresolved:
             text += f" {self.unresolved} not yet confirmed; the next run settles them."
         return text
-
-
-class InterruptGuard:
-    """Ctrl-C that never lands between sending a bulk and recording what came back.
-
-    Outside ``critical()`` a SIGINT raises ``KeyboardInterrupt`` at once, as
-    usual. Inside, the first one is held until the section ends (so a bulk in
-    flight gets its job id written), then raised; a second one raises at once,
-    for a user who will not wait (still safe: the intent is already journaled).
-    Handles SIGINT only in the main thread, and restores the previous handler.
-    """
-
-    def __init__(self) -> None:
-        self._depth = 0
-        self._held = False
-        self._previous: Any = None
-
-    def __enter__(self) -> InterruptGuard:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
-
-    @contextmanager
-    def critical(self) -> Iterator[None]:
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-        if self._held and not self._depth:
-            self._held = False
-            raise KeyboardInterrupt
-
-    def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
-        if self._depth and not self._held:
-            self._held = True  # no output here: a handler must not write to a busy stream
-            return
-        self._held = False
-        raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -153,13 +106,13 @@ class Applier:
                 if self.state.intents and exc.hint is None:
                     exc.hint = "what was sent is recorded; the next plan or apply settles it"
                 raise
-        self.report.unresolved = sum(len(i["items"]) for i in self.state.intents.values())
+        self.report.unresolved = sum(len(i.items) for i in self.state.intents.values())
         return self.report
 
     def _still_wanted(self, change: Change) -> bool:
         # a replace whose delete failed must not create a second copy
         entry = self.state.entry(*change.key)
-        return not (change.action is Action.REPLACE and entry and entry.get("remote_id"))
+        return not (change.action is Action.REPLACE and entry and entry.remote_id)
 
     def _delete(self, changes: Sequence[Change]) -> None:
         with_remote = [c for c in changes if c.remote_id]
@@ -182,30 +135,29 @@ class Applier:
                 self.state.remove_entry(*change.key)
                 self.report.deleted += 1
             else:
-                entry = dict(self.state.entry(*change.key) or {})
-                entry.update(
-                    status="deleted",
+                gone = replace(
+                    self._current(change),
+                    status=EntryStatus.DELETED,
                     remote_id=None,
                     post_link=None,
                     updated_at=format_utc(self.now()),
                 )
-                self.state.set_entry(*change.key, entry)
+                self.state.set_entry(*change.key, gone)
         self.write()
         faultpoints.kill_point("replace-between")
 
     def _still_on_remote(self, change: Change) -> bool:
         """An id missing from deleted_ids is either gone already (fine) or refused (not fine)."""
-        entry = change.before or {}
-        when = entry.get("scheduled_at")
+        when = change.before.scheduled_at if change.before else None
         start, end = (None, None)
         if when:
             start = parse_utc(when) - timedelta(hours=1)
             end = parse_utc(when) + timedelta(hours=1)
-        account = entry.get("account_id")
+        account = change.before.account_id if change.before else None
         posts = self.client.list_posts(
             state="all", account_ids=[account] if account else [], start=start, end=end
         )
-        return any(str(p.get("id")) == change.remote_id for p in posts)
+        return any(post.id == change.remote_id for post in posts)
 
     def _update(self, changes: Sequence[Change]) -> None:
         for index, change in enumerate(changes, 1):
@@ -221,26 +173,37 @@ class Applier:
             except PublerRequestError as exc:
                 self._mark_failed(change, exc.message, keep_remote=True)
                 continue
-            entry = dict(self.state.entry(*change.key) or {})
-            entry.update(
+            entry = self._current(change)
+            link = answer.get("post_link")
+            updated = replace(
+                entry,
                 content_hash=change.target.content_hash,
                 spec=dict(change.target.spec),
-                post_link=answer.get("post_link") or entry.get("post_link"),
+                post_link=link if isinstance(link, str) and link else entry.post_link,
                 last_error=None,
                 updated_at=format_utc(self.now()),
             )
-            self.state.set_entry(*change.key, entry)
+            self.state.set_entry(*change.key, updated)
             self.report.updated += 1
         if changes:
             self.write()
 
     def _mark_failed(self, change: Change, message: str, *, keep_remote: bool = False) -> None:
-        entry = dict(self.state.entry(*change.key) or change.before or {})
-        entry.update(last_error=message, updated_at=format_utc(self.now()))
-        if not keep_remote:
-            entry["status"] = "failed"
-        self.state.set_entry(*change.key, entry)
+        entry = self._current(change)
+        failed = replace(
+            entry,
+            status=entry.status if keep_remote else EntryStatus.FAILED,
+            last_error=message,
+            updated_at=format_utc(self.now()),
+        )
+        self.state.set_entry(*change.key, failed)
         self.report.failed.append((change.post_id, change.alias, message))
+
+    def _current(self, change: Change) -> Entry:
+        """The entry a delete or update changes: as the state holds it now, else as planned."""
+        entry = self.state.entry(*change.key) or change.before
+        assert entry is not None, "deletes and updates are planned from a state entry"
+        return entry
 
     # -- creates ---------------------------------------------------------
 
@@ -275,18 +238,18 @@ class Applier:
                 self.progress(label)  # inside: a Ctrl-C once this shows still records the bulk
             batch_id = uuid.uuid4().hex
             first = batch[0][0]
-            self.state.intents[batch_id] = {
-                "created_at": format_utc(self.now()),
-                "endpoint": first.endpoint.value,
-                "bulk_state": first.bulk_state,
-                "job_id": None,
-                "items": [
+            self.state.intents[batch_id] = Intent(
+                created_at=format_utc(self.now()),
+                endpoint=first.endpoint.value,
+                bulk_state=first.bulk_state,
+                job_id=None,
+                items=tuple(
                     intent_item(t, index) for index, group in enumerate(batch) for t in group
-                ],
-            }
+                ),
+            )
             self.write()
             faultpoints.kill_point("intent-written")
-            bulk = {
+            bulk: JSONObject = {
                 "state": first.bulk_state,
                 "posts": [bulk_post(group, media_ids) for group in batch],
             }
@@ -307,13 +270,14 @@ class Applier:
                 raise
             self.batches_sent += 1
             faultpoints.kill_point("after-answer")
-            self.state.intents[batch_id]["job_id"] = job_id
+            self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=job_id)
             self.write()
             faultpoints.kill_point("job-id-written")
             return _Sent(batch_id)
 
     def _finish(self, batch_id: str) -> SettleResult:
-        job_id = self.state.intents[batch_id]["job_id"]
+        job_id = self.state.intents[batch_id].job_id
+        assert job_id is not None, "only a bulk Publer answered with a job id is polled"
         faultpoints.kill_point("polling")
         job = self.client.wait_for_job(job_id)
         faultpoints.kill_point("job-complete")
@@ -336,7 +300,7 @@ class Applier:
                 f"{len(missing)} posts of a batch whose answer was lost are not on Publer; "
                 f"sending them again (attempt {attempt} of {MAX_SENDS})…"
             )
-            targets = [by_key[(item["post_id"], item["alias"])] for item in missing]
+            targets = [by_key[item.key] for item in missing]
             missing = []
             for batch in plan_batches(targets, size):
                 again = self._submit(batch, media_ids)
@@ -356,7 +320,7 @@ class Applier:
                 self._absorb(fail_items(self.state, missing, message, self.now()))
                 self.write()
 
-    def _settle(self, batch_id: str, job: Any) -> SettleResult:
+    def _settle(self, batch_id: str, job: JobStatus | None) -> SettleResult:
         with self.guard.critical():
             result = settle_intent(self.state, batch_id, self.client, now=self.now(), job=job)
             self._absorb(result)
@@ -371,25 +335,27 @@ class Applier:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""
         needed: dict[str, str] = {}
         for target in targets:
-            for item in target.network.get("media") or ():
-                if item.get("sha256"):
-                    needed[item["sha256"]] = item["path"]
-        ids = {sha: self.state.media[sha]["media_id"] for sha in needed if sha in self.state.media}
+            for item in target.media:
+                sha, path = item.get("sha256"), item.get("path")
+                if isinstance(sha, str) and sha and isinstance(path, str):
+                    needed[sha] = path
+        known = self.state.media
+        ids = {sha: known[sha].media_id for sha in needed if sha in known}
         missing = {sha: path for sha, path in needed.items() if sha not in ids}
         for index, (sha, path) in enumerate(sorted(missing.items()), 1):
             self.progress(f"Uploading media {index}/{len(missing)}: {path}")
             data = (self.config.root / path).read_bytes()
             try:
-                media = self.client.upload_media(data, Path(path).name)
+                uploaded = self.client.upload_media(data, Path(path).name)
             except PublerError as exc:
                 raise type(exc)(f"uploading {path}: {exc.message}") from None
-            ids[sha] = str(media["id"])
-            self.state.media[sha] = {
-                "media_id": ids[sha],
-                "path": path,
-                "type": str(media.get("type") or "photo"),
-                "uploaded_at": format_utc(self.now()),
-            }
+            ids[sha] = str(uploaded["id"])
+            known[sha] = MediaRecord(
+                media_id=ids[sha],
+                path=path,
+                type=str(uploaded.get("type") or "photo"),
+                uploaded_at=format_utc(self.now()),
+            )
         if missing:
             self.write()
         return ids

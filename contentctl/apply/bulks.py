@@ -2,17 +2,19 @@
 
 ``plan_batches`` groups targets into bulk posts (one per post id) and those
 into bulks of at most the batch size; ``bulk_post`` is one entry of a bulk's
-``posts`` as Publer takes it; ``intent_item`` is what the intent journal keeps
-for one post × account, enough to find it on Publer later (``reconcile``) and
-to send it again. Pure functions over ``Target`` records: no HTTP here.
+``posts`` as Publer takes it; ``intent_item`` is the ``IntentItem`` the intent
+journal keeps for one post × account, enough to find it on Publer later
+(``journal``) and to send it again. Pure functions over ``Target`` records: no
+HTTP here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.targets import NO_ACCOUNT, Target, fingerprint
+from contentctl.state.records import IntentItem
 
 
 def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]]]:
@@ -37,51 +39,56 @@ def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]
 
 
 def _time_key(target: Target) -> str:
-    return str(target.spec["account"].get("scheduled_at") or "")
+    return target.scheduled_at_text or ""
 
 
-def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> dict[str, Any]:
+def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> JSONObject:
     """One entry of ``bulk.posts``: the networks of a post's accounts and the accounts."""
     first = group[0]
-    networks: dict[str, Any] = {}
-    accounts: list[dict[str, Any]] = []
+    networks: JSONObject = {}
+    accounts: list[JSONValue] = []
     for target in group:
         networks[target.provider] = _wire_network(target.network, media_ids)
         if target.alias != NO_ACCOUNT:
-            entry = {"id": target.account_id, **dict(target.spec["account"])}
-            accounts.append(entry)
-    post: dict[str, Any] = {"networks": networks, **dict(first.spec["post"])}
+            accounts.append({"id": target.account_id, **target.account})
+    post: JSONObject = {"networks": networks, **first.post}
     if accounts:
         post["accounts"] = accounts
     return post
 
 
-def _wire_network(network: Mapping[str, Any], media_ids: Mapping[str, str]) -> dict[str, Any]:
+def _wire_network(network: Mapping[str, JSONValue], media_ids: Mapping[str, str]) -> JSONObject:
+    """A target's network entry with its media as Publer takes them: by media id."""
     wire = dict(network)
-    if "media" in wire:
-        items = []
-        for index, item in enumerate(wire["media"]):
+    media = wire.get("media")
+    if isinstance(media, list):
+        items: list[JSONValue] = []
+        for index, item in enumerate(media):
+            if not isinstance(item, dict):
+                items.append(item)
+                continue
             ref = {k: v for k, v in item.items() if k not in ("path", "sha256", "url")}
-            if item.get("sha256"):
-                ref["id"] = media_ids[item["sha256"]]
-            elif item.get("url"):
+            sha, url = item.get("sha256"), item.get("url")
+            if isinstance(sha, str) and sha:
+                ref["id"] = media_ids[sha]
+            elif url:
                 ref.setdefault("id", f"external-{index}")
-                ref["path"] = item["url"]
+                ref["path"] = url
             ref.setdefault("type", "photo")
             items.append(ref)
         wire["media"] = items
     return wire
 
 
-def intent_item(target: Target, index: int) -> dict[str, Any]:
-    return {
-        "post_id": target.post_id,
-        "alias": target.alias,
-        "account_id": target.account_id,
-        "provider": target.provider,
-        "index": index,
-        "fingerprint": fingerprint(target.text),
-        "scheduled_at": target.spec["account"].get("scheduled_at"),
-        "content_hash": target.content_hash,
-        "spec": dict(target.spec),
-    }
+def intent_item(target: Target, index: int) -> IntentItem:
+    return IntentItem(
+        post_id=target.post_id,
+        alias=target.alias,
+        account_id=target.account_id,
+        fingerprint=fingerprint(target.text),
+        scheduled_at=target.scheduled_at_text,
+        content_hash=target.content_hash,
+        spec=dict(target.spec),
+        provider=target.provider,
+        index=index,
+    )

@@ -24,11 +24,11 @@ def state_list(ctx: click.Context) -> None:
 
     config = config_for(ctx)
     state = StateStore(config.state_path).load()
-    rows = sorted(state.iter_entries())
+    rows = list(state.iter_entries())  # sorted by post id, then alias
     for post_id, alias, entry in rows:
         click.echo(
-            f"{post_id}\t{alias}\t{entry.get('status')}\t{entry.get('remote_id') or '-'}\t"
-            f"{entry.get('scheduled_at') or '-'}"
+            f"{post_id}\t{alias}\t{entry.status.value}\t{entry.remote_id or '-'}\t"
+            f"{entry.scheduled_at or '-'}"
         )
     click.echo(f"{len(rows)} entries, serial {state.serial}, lineage {state.lineage}", err=True)
 
@@ -47,7 +47,8 @@ def state_show(ctx: click.Context, post_id: str) -> None:
     state = StateStore(config.state_path).load()
     if post_id not in state.posts:
         raise StateError(f"no post {post_id!r} in the state {config.state_path}")
-    click.echo(json.dumps(state.posts[post_id], indent=2, sort_keys=True, ensure_ascii=False))
+    shown = state.post_json(post_id)
+    click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @state_group.command("unlock")

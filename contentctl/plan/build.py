@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
-from contentctl.plan.targets import Endpoint, Target, parse_utc
+from contentctl.model import JSONValue
+from contentctl.plan.targets import Endpoint, Target, json_object, parse_utc
 from contentctl.publer_facts import EDITABLE_UNPUBLISHED, RULES
-from contentctl.state.store import State
+from contentctl.state.records import Entry, EntryStatus, State
 
 PLAN_FORMAT_VERSION = 1
 
@@ -45,8 +45,8 @@ ACTION_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Act
 @dataclass(frozen=True)
 class FieldChange:
     path: str  # e.g. "network.text", "account.scheduled_at"
-    before: Any
-    after: Any
+    before: JSONValue
+    after: JSONValue
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Change:
     action: Action
     reason: str = ""
     target: Target | None = None  # the desired post (None for delete)
-    before: Mapping[str, Any] | None = None  # the state entry (None for create)
+    before: Entry | None = None  # the state entry (None for create)
     fields: tuple[FieldChange, ...] = ()
 
     @property
@@ -68,13 +68,13 @@ class Change:
 
     @property
     def remote_id(self) -> str | None:
-        return None if self.before is None else self.before.get("remote_id")
+        return None if self.before is None else self.before.remote_id
 
     @property
     def scheduled_at(self) -> datetime | None:
         if self.target is not None:
             return self.target.scheduled_at
-        value = None if self.before is None else self.before.get("scheduled_at")
+        value = None if self.before is None else self.before.scheduled_at
         return parse_utc(value) if value else None
 
 
@@ -128,21 +128,19 @@ def manifests_digest(targets: Iterable[Target]) -> str:
     return digest.hexdigest()
 
 
-def is_published(entry: Mapping[str, Any], now: datetime) -> bool:
+def is_published(entry: Entry, now: datetime) -> bool:
     """Published, or a scheduled post whose time has passed (Publer will have posted it)."""
-    status = entry.get("status")
-    if status == "published":
+    if entry.status is EntryStatus.PUBLISHED:
         return True
-    spec = entry.get("spec") or {}
-    if status == "scheduled" and spec.get("endpoint") == Endpoint.PUBLISH.value:
+    if entry.status is not EntryStatus.SCHEDULED:
+        return False
+    spec = entry.spec
+    if spec.get("endpoint") == Endpoint.PUBLISH.value:
         return True
-    if (
-        status == "scheduled"
-        and spec.get("bulk_state") == "scheduled"
-        and not (spec.get("post", {}).get("recycling") or spec.get("post", {}).get("auto"))
-    ):
-        when = entry.get("scheduled_at")
-        return isinstance(when, str) and parse_utc(when) <= now
+    post = json_object(spec.get("post"))
+    if spec.get("bulk_state") == "scheduled" and not (post.get("recycling") or post.get("auto")):
+        when = entry.scheduled_at
+        return when is not None and parse_utc(when) <= now
     return False
 
 
@@ -169,11 +167,11 @@ def build_plan(
     )
 
 
-def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptions) -> Change:
-    if entry is None or entry.get("status") == "deleted":
+def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Change:
+    if entry is None or entry.status is EntryStatus.DELETED:
         return Change(target.post_id, target.alias, target.provider, Action.CREATE, target=target)
-    if entry.get("status") == "failed" or not entry.get("remote_id"):
-        reason = f"last attempt failed: {entry.get('last_error') or 'unknown error'}"
+    if entry.status is EntryStatus.FAILED or not entry.remote_id:
+        reason = f"last attempt failed: {entry.last_error or 'unknown error'}"
         return Change(
             target.post_id,
             target.alias,
@@ -184,12 +182,12 @@ def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptio
             before=entry,
         )
     # == on the specs is the fast path; the hash covers specs equal up to JSON types
-    if entry.get("spec") == target.spec or entry.get("content_hash") == target.content_hash:
+    if entry.spec == target.spec or entry.content_hash == target.content_hash:
         return Change(
             target.post_id, target.alias, target.provider, Action.NOOP, target=target, before=entry
         )
     base = Change(target.post_id, target.alias, target.provider, Action.NOOP, target=target)
-    fields = diff_specs(entry.get("spec") or {}, target.spec)
+    fields = diff_specs(entry.spec, target.spec)
     changed = {f.path for f in fields}
     network_only = {p.removeprefix("network.") for p in changed if p.startswith("network.")}
     in_place = len(network_only) == len(changed)
@@ -227,9 +225,9 @@ def _change_for(target: Target, entry: Mapping[str, Any] | None, opts: PlanOptio
     )
 
 
-def _removal(post_id: str, alias: str, entry: Mapping[str, Any], opts: PlanOptions) -> Change:
-    base = Change(post_id, alias, str(entry.get("provider", "")), Action.NOOP, before=entry)
-    if not entry.get("remote_id") or entry.get("status") in ("failed", "deleted"):
+def _removal(post_id: str, alias: str, entry: Entry, opts: PlanOptions) -> Change:
+    base = Change(post_id, alias, entry.provider, Action.NOOP, before=entry)
+    if not entry.remote_id or entry.status in (EntryStatus.FAILED, EntryStatus.DELETED):
         return replace(
             base, action=Action.DELETE, reason="never created on Publer; forgotten", before=entry
         )
@@ -240,7 +238,9 @@ def _removal(post_id: str, alias: str, entry: Mapping[str, Any], opts: PlanOptio
     return replace(base, action=Action.DELETE, reason=reason, before=entry)
 
 
-def diff_specs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+def diff_specs(
+    before: Mapping[str, JSONValue], after: Mapping[str, JSONValue]
+) -> tuple[FieldChange, ...]:
     """Field-level changes between two specs, with dotted paths, in a stable order."""
     from deepdiff import DeepDiff
 
@@ -260,7 +260,7 @@ def diff_specs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fie
     return tuple(changes[key] for key in sorted(changes))
 
 
-def _dotted(parts: list[Any]) -> str:
+def _dotted(parts: Sequence[object]) -> str:
     return ".".join(str(p) for p in parts)
 
 
@@ -269,14 +269,15 @@ def _top_field(path: str) -> str:
     return ".".join(parts[:2])
 
 
-def _get(spec: Mapping[str, Any], path: str) -> Any:
-    value: Any = spec
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+def _get(spec: Mapping[str, JSONValue], path: str) -> JSONValue:
+    first, *rest = path.split(".")
+    value = spec.get(first)
+    for part in rest:
+        if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
     return value
 
 
-def _missing(value: Any) -> bool:
+def _missing(value: object) -> bool:
     return type(value).__name__ == "NotPresent"

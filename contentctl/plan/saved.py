@@ -11,14 +11,52 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 
 from contentctl.errors import PlanError
+from contentctl.model import JSONValue
 from contentctl.plan.build import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
-from contentctl.plan.targets import Target, format_utc
+from contentctl.plan.targets import Target, TargetJSON, format_utc
+from contentctl.state.records import Entry, EntryJSON
 
 
-def plan_to_json(plan: Plan) -> dict[str, Any]:
+class FieldChangeJSON(TypedDict):
+    path: str
+    before: JSONValue
+    after: JSONValue
+
+
+class ChangeJSON(TypedDict):
+    post_id: str
+    alias: str
+    provider: str
+    action: str
+    reason: str
+    scheduled_at: str | None
+    fields: list[FieldChangeJSON]
+    before: EntryJSON | None
+    after: TargetJSON | None
+
+
+class PlanStateJSON(TypedDict):
+    lineage: str
+    serial: int
+    digest: str
+
+
+class PlanJSON(TypedDict):
+    format_version: int
+    created_at: str
+    summary: str
+    counts: dict[str, int]
+    has_changes: bool
+    notes: list[str]
+    state: PlanStateJSON
+    manifests_digest: str
+    changes: list[ChangeJSON]
+
+
+def plan_to_json(plan: Plan) -> PlanJSON:
     return {
         "format_version": PLAN_FORMAT_VERSION,
         "created_at": format_utc(plan.created_at),
@@ -36,7 +74,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _change_to_json(change: Change) -> dict[str, Any]:
+def _change_to_json(change: Change) -> ChangeJSON:
     when = change.scheduled_at
     return {
         "post_id": change.post_id,
@@ -46,34 +84,38 @@ def _change_to_json(change: Change) -> dict[str, Any]:
         "reason": change.reason,
         "scheduled_at": None if when is None else format_utc(when),
         "fields": [{"path": f.path, "before": f.before, "after": f.after} for f in change.fields],
-        "before": change.before,
+        "before": None if change.before is None else change.before.to_json(),
         "after": None if change.target is None else change.target.to_json(),
     }
 
 
-def plan_from_json(data: Mapping[str, Any]) -> Plan:
+def plan_from_json(data: Mapping[str, object]) -> Plan:
+    """The plan in a decoded document; a document of another shape is a ``PlanError``."""
     version = data.get("format_version")
     if version != PLAN_FORMAT_VERSION:
         raise PlanError(
             f"plan format_version {version!r} is not {PLAN_FORMAT_VERSION}; make the plan again"
         )
+    # Read as a PlanJSON; where the file is not one, the lookups below fail and say so.
+    document = cast(PlanJSON, data)
     try:
-        changes = tuple(_change_from_json(item) for item in data["changes"])
-        state = data["state"]
+        changes = tuple(_change_from_json(item) for item in document["changes"])
+        state = document["state"]
         return Plan(
             changes=changes,
-            created_at=datetime.fromisoformat(data["created_at"].replace("Z", "+00:00")),
+            created_at=datetime.fromisoformat(document["created_at"].replace("Z", "+00:00")),
             state_lineage=state["lineage"],
             state_serial=int(state["serial"]),
             state_digest=state["digest"],
-            notes=tuple(data.get("notes", ())),
+            notes=tuple(document.get("notes", ())),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlanError(f"the saved plan is malformed ({exc!r}); make the plan again") from None
 
 
-def _change_from_json(item: Mapping[str, Any]) -> Change:
+def _change_from_json(item: ChangeJSON) -> Change:
     after = item.get("after")
+    before = item.get("before")
     return Change(
         post_id=item["post_id"],
         alias=item["alias"],
@@ -81,7 +123,7 @@ def _change_from_json(item: Mapping[str, Any]) -> Change:
         action=Action(item["action"]),
         reason=item.get("reason", ""),
         target=None if after is None else Target.from_json(after),
-        before=item.get("before"),
+        before=None if before is None else Entry.from_json(before),
         fields=tuple(FieldChange(f["path"], f["before"], f["after"]) for f in item["fields"]),
     )
 

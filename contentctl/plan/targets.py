@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from contentctl.manifest.content import effective_content
-from contentctl.model import Config, Method, Post
+from contentctl.model import Config, JSONObject, JSONValue, Method, Post
 from contentctl.publer_facts import ACCOUNT_KEYS, SHORTHAND_TYPES
 
 NO_ACCOUNT = "-"  # alias of an idea (draft_private / draft_public without accounts)
@@ -45,6 +45,19 @@ _BULK_STATE = {
 }
 
 
+class TargetJSON(TypedDict):
+    """A target in a saved plan (``after`` of a change)."""
+
+    post_id: str
+    alias: str
+    account_id: str | None
+    provider: str
+    timezone: str
+    source: str
+    spec: Mapping[str, JSONValue]
+    content_hash: str
+
+
 @dataclass(frozen=True, eq=False)
 class Target:
     """One post on one account, as it should be on Publer."""
@@ -55,7 +68,8 @@ class Target:
     provider: str
     timezone: str
     source: str  # file:line:col of the post
-    spec: Mapping[str, Any]
+    # endpoint, bulk_state, and the network, post and account entries (see post_targets)
+    spec: Mapping[str, JSONValue]
     given_hash: str = ""  # known already (a saved plan); else computed on first use
 
     @cached_property
@@ -69,7 +83,7 @@ class Target:
 
     @property
     def endpoint(self) -> Endpoint:
-        return Endpoint(self.spec["endpoint"])
+        return Endpoint(str(self.spec["endpoint"]))
 
     @property
     def bulk_state(self) -> str:
@@ -77,19 +91,41 @@ class Target:
 
     @property
     def scheduled_at(self) -> datetime | None:
-        value = self.spec["account"].get("scheduled_at")
+        value = self.scheduled_at_text
         return None if value is None else parse_utc(value)
 
     @property
-    def network(self) -> Mapping[str, Any]:
-        network: Mapping[str, Any] = self.spec["network"]
-        return network
+    def scheduled_at_text(self) -> str | None:
+        """The planned time as the spec holds it (UTC, ``…Z``); None for no fixed time."""
+        value = self.account.get("scheduled_at")
+        return value if isinstance(value, str) else None
+
+    @property
+    def network(self) -> Mapping[str, JSONValue]:
+        """What goes under ``networks.<provider>`` of the bulk post."""
+        return json_object(self.spec["network"])
+
+    @property
+    def media(self) -> list[Mapping[str, JSONValue]]:
+        """The network entry's media items: ``{path, sha256, type…}``, ``{url…}`` or ``{id…}``."""
+        items = self.network.get("media")
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+    @property
+    def post(self) -> Mapping[str, JSONValue]:
+        """Post-level fields of the bulk post (labels, auto, range, recycling, …)."""
+        return json_object(self.spec["post"])
+
+    @property
+    def account(self) -> Mapping[str, JSONValue]:
+        """What goes on the bulk post's account entry besides the id (scheduled_at, …)."""
+        return json_object(self.spec["account"])
 
     @property
     def text(self) -> str:
         return str(self.network.get("text") or "")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> TargetJSON:
         return {
             "post_id": self.post_id,
             "alias": self.alias,
@@ -102,7 +138,7 @@ class Target:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Target:
+    def from_json(cls, data: TargetJSON) -> Target:
         return cls(
             post_id=data["post_id"],
             alias=data["alias"],
@@ -115,11 +151,16 @@ class Target:
         )
 
 
-def canonical_json(value: Any) -> str:
+def json_object(value: JSONValue) -> Mapping[str, JSONValue]:
+    """``value`` if it is a JSON object, else an empty one: for optional parts of a spec."""
+    return value if isinstance(value, dict) else {}
+
+
+def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def spec_hash(spec: Mapping[str, Any]) -> str:
+def spec_hash(spec: Mapping[str, JSONValue]) -> str:
     return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
 
 
@@ -203,23 +244,26 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
 
 def _network_entry(
     post: Post, provider: str, hasher: MediaHasher, config: Config
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    content = (
+) -> tuple[JSONObject, JSONObject]:
+    content: JSONObject = (
         dict(post.content) if provider == "default" else dict(effective_content(post, provider))
     )
-    account: dict[str, Any] = {key: content.pop(key) for key in ACCOUNT_KEYS if key in content}
+    account: JSONObject = {key: content.pop(key) for key in ACCOUNT_KEYS if key in content}
     kind = content.get("type")
     if isinstance(kind, str) and kind in SHORTHAND_TYPES:
         content["type"] = SHORTHAND_TYPES[kind]
-        details = dict(content.get("details") or {})
+        details = dict(json_object(content.get("details")))
         details.setdefault("type", kind)
         content["details"] = details
-    if "media" in content:
-        content["media"] = [_media_ref(item, hasher) for item in content["media"]]
+    media = content.get("media")
+    if isinstance(media, list):
+        content["media"] = [
+            _media_ref(item, hasher) if isinstance(item, dict) else item for item in media
+        ]
     return content, account
 
 
-def _media_ref(item: Mapping[str, Any], hasher: MediaHasher) -> dict[str, Any]:
+def _media_ref(item: Mapping[str, JSONValue], hasher: MediaHasher) -> JSONObject:
     ref = dict(item)
     path = ref.get("path")
     if isinstance(path, str):
@@ -227,9 +271,9 @@ def _media_ref(item: Mapping[str, Any], hasher: MediaHasher) -> dict[str, Any]:
     return ref
 
 
-def _post_fields(config: Config, post: Post) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    labels = list(dict.fromkeys((*config.labels, *post.labels)))
+def _post_fields(config: Config, post: Post) -> JSONObject:
+    fields: JSONObject = {}
+    labels: list[JSONValue] = list(dict.fromkeys((*config.labels, *post.labels)))
     if labels:
         fields["labels"] = labels
     if post.method is Method.AUTO:

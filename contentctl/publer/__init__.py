@@ -1,8 +1,9 @@
 """Publer's REST API v1 from Python: ``PublerClient`` and the records it returns.
 
 Import from here, not from the submodules: ``PublerClient`` (the client),
-``JobStatus``/``JobState``/``JobFailure`` (normalised job answers) and
-``parse_job_status``/``media_items`` (the pure normalisers, for the sandbox and tests).
+``RemotePost`` (a post as ``GET /posts`` lists it), ``JobStatus``/``JobState``/
+``JobFailure`` (normalised job answers) and ``parse_job_status``/``media_items``
+(the pure normalisers, for the sandbox and tests).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contentctl.publer.jobs import (
     media_items,
     parse_job_status,
 )
+from contentctl.publer.posts import RemotePost
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -22,6 +24,7 @@ __all__ = [
     "JobState",
     "JobStatus",
     "PublerClient",
+    "RemotePost",
     "media_items",
     "parse_job_status",
 ]

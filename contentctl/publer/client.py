@@ -1,10 +1,11 @@
 """``PublerClient``: Publer's REST API v1 as plain Python calls.
 
 Takes a base URL, an API key and a workspace id (plus an optional httpx transport,
-clock and sleep for tests and the in-process sandbox); returns plain dicts, lists,
-job ids and ``JobStatus`` records. Pacing, retries and error translation live in
-``wire.py``; job-answer normalisation in ``jobs.py``. Nothing here prints, and no
-message, event or ``repr`` ever holds the API key.
+clock and sleep for tests and the in-process sandbox); returns decoded JSON objects,
+job ids, ``JobStatus`` records and, from the post listing, ``RemotePost`` records.
+Pacing, retries and error translation live in ``wire.py``; job-answer normalisation
+in ``jobs.py``. Nothing here prints, and no message, event or ``repr`` ever holds
+the API key.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import mimetypes
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from types import TracebackType
-from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -29,8 +29,10 @@ from contentctl.errors import (
     PublerTimeoutError,
     UnknownOutcomeError,
 )
+from contentctl.model import JSONObject, JSONValue
 from contentctl.publer.jobs import JobState, JobStatus, media_items, parse_job_status
 from contentctl.publer.pages import collect_pages, posts_query, records
+from contentctl.publer.posts import RemotePost
 from contentctl.publer.ratelimit import RateBudget
 from contentctl.publer.wire import AUTH_HINT, UNKNOWN_HINT, Wire
 from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
@@ -140,24 +142,24 @@ class PublerClient:
 
     # -- identity -----------------------------------------------------------------
 
-    def me(self) -> dict[str, Any]:
+    def me(self) -> JSONObject:
         """``GET /users/me``: the user the key belongs to."""
         body = self._get("/users/me", workspace=False)
         if not isinstance(body, dict):
             raise PublerServerError("GET /users/me: Publer answered with no user object")
         return body
 
-    def workspaces(self) -> list[dict[str, Any]]:
+    def workspaces(self) -> list[JSONObject]:
         """``GET /workspaces``: the workspaces the key can reach."""
         return records(self._get("/workspaces", workspace=False), "workspaces")
 
-    def accounts(self) -> list[dict[str, Any]]:
+    def accounts(self) -> list[JSONObject]:
         """``GET /accounts``: the social accounts of the workspace."""
         return records(self._get("/accounts"), "accounts")
 
     # -- posts --------------------------------------------------------------------
 
-    def schedule(self, bulk: dict[str, Any], *, publish_now: bool = False) -> str:
+    def schedule(self, bulk: JSONObject, *, publish_now: bool = False) -> str:
         """Submit one bulk create; returns the job id. Never repeated once sent."""
         path = "/posts/schedule/publish" if publish_now else "/posts/schedule"
         return self._start_job(path, {"bulk": bulk})
@@ -171,20 +173,28 @@ class PublerClient:
         end: date | str | None = None,
         query: str | None = None,
         post_type: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """``GET /posts`` with filters, every page; ``start``/``end`` go together."""
-        base = posts_query(state, account_ids, start, end, query, post_type)
-        return collect_pages(lambda page: self._get("/posts", params=[*base, ("page", str(page))]))
+    ) -> list[RemotePost]:
+        """``GET /posts`` with filters, every page; ``start``/``end`` go together.
 
-    def update_post(self, post_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        A listed object without an id is left out: nothing could match or record it.
+        """
+        base = posts_query(state, account_ids, start, end, query, post_type)
+        listed = collect_pages(
+            lambda page: self._get("/posts", params=[*base, ("page", str(page))])
+        )
+        return [post for post in map(RemotePost.from_json, listed) if post is not None]
+
+    def update_post(self, post_id: str, fields: Mapping[str, JSONValue]) -> JSONObject:
         """``PUT /posts/{id}`` with ``{"post": fields}``; returns the updated post."""
         path = f"/posts/{quote(str(post_id), safe='')}"
-        response = self._wire.send("PUT", path, json={"post": fields}, headers=self._headers())
+        response = self._wire.send(
+            "PUT", path, json={"post": dict(fields)}, headers=self._headers()
+        )
         body = self._wire.json(response, f"PUT {path}")
         if isinstance(body, dict):
             for key in ("post", "data"):
-                if isinstance(body.get(key), dict):
-                    inner: dict[str, Any] = body[key]
+                inner = body.get(key)
+                if isinstance(inner, dict):
                     return inner
             return body
         raise PublerServerError(f"PUT {path}: Publer answered with no post object")
@@ -203,8 +213,9 @@ class PublerClient:
             params = [("post_ids[]", str(post_id)) for post_id in chunk]
             response = self._wire.send("DELETE", "/posts", params=params, headers=self._headers())
             body = self._wire.json(response, "DELETE /posts")
-            if isinstance(body, dict) and isinstance(body.get("data"), dict):
-                body = body["data"]
+            if isinstance(body, dict):
+                inner = body.get("data")
+                body = inner if isinstance(inner, dict) else body
             found = body.get("deleted_ids") if isinstance(body, dict) else None
             if not isinstance(found, list):
                 raise PublerServerError("DELETE /posts: Publer answered without deleted_ids")
@@ -248,7 +259,7 @@ class PublerClient:
 
     def upload_media(
         self, data: bytes, filename: str, *, direct_upload: bool = False, in_library: bool = False
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         """Multipart ``POST /media``; returns Publer's media object (id, path, type…)."""
         mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         response = self._wire.send(
@@ -264,30 +275,29 @@ class PublerClient:
         candidates = [body, body.get("data"), body.get("media")] if isinstance(body, dict) else []
         for candidate in candidates:
             if isinstance(candidate, dict) and candidate.get("id") is not None:
-                media: dict[str, Any] = candidate
-                return media
+                return candidate
         raise UnknownOutcomeError(
             "POST /media: Publer answered without a media id", hint=UNKNOWN_HINT
         )
 
     def media_from_url(
         self,
-        items: Sequence[dict[str, Any]],
+        items: Sequence[Mapping[str, str]],
         *,
         kind: str = "single",
         direct_upload: bool = False,
         in_library: bool = False,
     ) -> str:
         """``POST /media/from-url`` for ``[{"url", "name"?, "caption"?}]``; returns the job id."""
-        body = {
-            "media": list(items),
+        body: JSONObject = {
+            "media": [dict(item) for item in items],
             "type": kind,
             "direct_upload": direct_upload,
             "in_library": in_library,
         }
         return self._start_job("/media/from-url", body)
 
-    def wait_for_media(self, job_id: str) -> list[dict[str, Any]]:
+    def wait_for_media(self, job_id: str) -> list[JSONObject]:
         """Wait for a media-from-URL job; returns its media objects."""
         status = self.wait_for_job(job_id)
         found = media_items(status.payload)
@@ -310,12 +320,12 @@ class PublerClient:
 
     def _get(
         self, path: str, *, params: list[tuple[str, str]] | None = None, workspace: bool = True
-    ) -> Any:
+    ) -> JSONValue:
         headers = self._headers(workspace=workspace)
         response = self._wire.send("GET", path, params=params, headers=headers)
         return self._wire.json(response, f"GET {path}")
 
-    def _start_job(self, path: str, payload: dict[str, Any]) -> str:
+    def _start_job(self, path: str, payload: JSONObject) -> str:
         response = self._wire.send("POST", path, create=True, json=payload, headers=self._headers())
         body = self._wire.json(response, f"POST {path}", create=True)
         if isinstance(body, dict):

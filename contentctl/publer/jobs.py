@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+
+from contentctl.model import JSONObject, JSONValue
 
 _COMPLETE = frozenset({"complete", "completed", "done", "success", "succeeded", "finished"})
 _FAILED = frozenset({"failed", "failure", "error", "errored"})
@@ -46,8 +47,8 @@ class JobStatus:
 
     state: JobState
     failures: tuple[JobFailure, ...]
-    payload: Any
-    raw: dict[str, Any]
+    payload: JSONValue
+    raw: JSONObject
 
     @property
     def finished(self) -> bool:
@@ -55,14 +56,12 @@ class JobStatus:
         return self.state is not JobState.WORKING
 
 
-def parse_job_status(body: Mapping[str, Any]) -> JobStatus:
+def parse_job_status(body: Mapping[str, JSONValue]) -> JobStatus:
     """Normalise either job-status envelope into a ``JobStatus``."""
     raw = dict(body)
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else None
-    result = data.get("result") if data is not None else None
-    if not isinstance(result, dict):
-        result = None
-    layers = [layer for layer in (raw, data, result) if layer is not None]
+    data = raw.get("data")
+    result = data.get("result") if isinstance(data, dict) else None
+    layers = [layer for layer in (raw, data, result) if isinstance(layer, dict)]
 
     status = next((layer["status"] for layer in layers if layer.get("status") is not None), None)
     payload = next((layer["payload"] for layer in layers if "payload" in layer), None)
@@ -71,7 +70,7 @@ def parse_job_status(body: Mapping[str, Any]) -> JobStatus:
         state = JobState.FAILED
 
     failures: list[JobFailure] = []
-    sources: list[Any] = [payload.get("failures")] if isinstance(payload, dict) else []
+    sources: list[JSONValue] = [payload.get("failures")] if isinstance(payload, dict) else []
     sources += [layer.get("failures") for layer in reversed(layers)]
     for source in sources:
         if source:
@@ -82,7 +81,7 @@ def parse_job_status(body: Mapping[str, Any]) -> JobStatus:
     return JobStatus(state=state, failures=tuple(failures), payload=payload, raw=raw)
 
 
-def media_items(payload: Any) -> list[dict[str, Any]]:
+def media_items(payload: JSONValue) -> list[JSONObject]:
     """The media objects of a finished media-from-URL job (a list or one object)."""
     if isinstance(payload, list):
         return [item for item in payload if isinstance(item, dict)]
@@ -96,7 +95,7 @@ def media_items(payload: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _state(status: Any) -> JobState:
+def _state(status: JSONValue) -> JobState:
     text = str(status).strip().lower() if status is not None else ""
     if text in _COMPLETE:
         return JobState.COMPLETE
@@ -105,7 +104,7 @@ def _state(status: Any) -> JobState:
     return JobState.WORKING
 
 
-def _flatten_failures(source: Any) -> list[JobFailure]:
+def _flatten_failures(source: JSONValue) -> list[JobFailure]:
     if isinstance(source, list):
         return [_failure(item, None) for item in source if item is not None]
     if isinstance(source, dict):
@@ -121,7 +120,7 @@ def _flatten_failures(source: Any) -> list[JobFailure]:
     return [_failure(source, None)]
 
 
-def _failure(item: Any, key: str | None) -> JobFailure:
+def _failure(item: JSONValue, key: str | None) -> JobFailure:
     if not isinstance(item, dict):
         return JobFailure(None, None, str(item), key, None)
     message = item.get("message") or item.get("error") or item.get("errors") or ""
@@ -136,7 +135,7 @@ def _failure(item: Any, key: str | None) -> JobFailure:
     )
 
 
-def _job_error_text(layers: list[dict[str, Any]]) -> str:
+def _job_error_text(layers: list[JSONObject]) -> str:
     for layer in layers:
         for name in ("errors", "error", "message"):
             value = layer.get(name)
@@ -147,5 +146,5 @@ def _job_error_text(layers: list[dict[str, Any]]) -> str:
     return "the job failed (Publer gave no message)"
 
 
-def _opt_str(value: Any) -> str | None:
+def _opt_str(value: JSONValue) -> str | None:
     return None if value is None or value == "" else str(value)

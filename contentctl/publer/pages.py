@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
 
 from contentctl.errors import PublerServerError
+from contentctl.model import JSONObject, JSONValue
 
 Query = list[tuple[str, str]]
 MAX_PAGES = 10_000
@@ -46,17 +46,17 @@ def posts_query(
     return pairs
 
 
-def collect_pages(fetch: Callable[[int], Any]) -> list[dict[str, Any]]:
+def collect_pages(fetch: Callable[[int], JSONValue]) -> list[JSONObject]:
     """Every post from ``fetch(0)``, ``fetch(1)``… until Publer's pages run out.
 
     Stops at an empty page, a page shorter than the first (or than ``per_page``), once
     ``total`` is reached, or at ``total_pages``. Posts seen twice (a page boundary
     shifting under us) are kept once.
     """
-    posts: list[dict[str, Any]] = []
+    posts: list[JSONObject] = []
     seen: set[str] = set()
     first_len: int | None = None
-    previous: list[dict[str, Any]] = []
+    previous: list[JSONObject] = []
     for page in range(MAX_PAGES):
         batch, total, per_page, total_pages = read_posts_page(fetch(page))
         fresh = [post for post in batch if _first_sight(post, seen)]
@@ -79,7 +79,7 @@ def collect_pages(fetch: Callable[[int], Any]) -> list[dict[str, Any]]:
     raise PublerServerError(f"GET /posts: still more pages after {MAX_PAGES}; giving up")
 
 
-def records(body: Any, key: str) -> list[dict[str, Any]]:
+def records(body: JSONValue, key: str) -> list[JSONObject]:
     """The list of objects in a list answer (bare, under ``key`` or under ``data``)."""
     if isinstance(body, dict):
         inner = body.get(key, body.get("data"))
@@ -90,21 +90,24 @@ def records(body: Any, key: str) -> list[dict[str, Any]]:
 
 
 def read_posts_page(
-    body: Any,
-) -> tuple[list[dict[str, Any]], int | None, int | None, int | None]:
+    body: JSONValue,
+) -> tuple[list[JSONObject], int | None, int | None, int | None]:
     """One page's posts and its ``total``, ``per_page`` and ``total_pages`` if given."""
     if isinstance(body, list):
         return [post for post in body if isinstance(post, dict)], None, None, None
-    if isinstance(body, dict) and isinstance(body.get("data"), dict) and "posts" not in body:
-        body = body["data"]
-    if not isinstance(body, dict) or not isinstance(body.get("posts"), list):
+    if isinstance(body, dict) and "posts" not in body:
+        inner = body.get("data")
+        if isinstance(inner, dict):
+            body = inner
+    listed = body.get("posts") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(listed, list):
         raise PublerServerError("GET /posts: Publer answered without a list of posts")
-    posts = [post for post in body["posts"] if isinstance(post, dict)]
+    posts = [post for post in listed if isinstance(post, dict)]
     per_page = _count(body.get("per_page"))
     return posts, _count(body.get("total")), per_page or None, _count(body.get("total_pages"))
 
 
-def _first_sight(post: dict[str, Any], seen: set[str]) -> bool:
+def _first_sight(post: JSONObject, seen: set[str]) -> bool:
     post_id = post.get("id")
     if post_id is None:
         return True
@@ -131,7 +134,7 @@ def _when(value: date | str) -> str:
     return text
 
 
-def _count(value: Any) -> int | None:
+def _count(value: JSONValue) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

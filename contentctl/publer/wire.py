@@ -9,8 +9,7 @@ retry (reads, PUT, DELETE; creates only when nothing was sent or the server answ
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -23,7 +22,11 @@ from contentctl.errors import (
     RateLimitError,
     UnknownOutcomeError,
 )
+from contentctl.model import JSONValue
 from contentctl.publer.ratelimit import RateBudget
+
+# A multipart file as httpx takes it: (file name, bytes, content type).
+Upload = tuple[str, bytes, str]
 
 AUTH_HINT = (
     "check PUBLER_API_KEY (a valid, unrevoked API key with the workspaces, accounts, posts "
@@ -89,7 +92,16 @@ class Wire:
             self._on_event(self.clean(message))
 
     def send(
-        self, method: str, path: str, *, create: bool = False, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        create: bool = False,
+        headers: Mapping[str, str],
+        params: list[tuple[str, str]] | None = None,
+        json: JSONValue = None,
+        files: Mapping[str, Upload] | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """One request with retries; ``create`` marks a request that must not be repeated."""
         label = self.clean(f"{method} {path}")
@@ -100,7 +112,15 @@ class Wire:
             self.request_count += 1
             self._budget.record()
             try:
-                response = self._http.request(method, path, **kwargs)
+                response = self._http.request(
+                    method,
+                    path,
+                    headers=headers,
+                    params=None if params is None else tuple(params),  # tuples: covariant
+                    json=json,
+                    files=files,
+                    data=data,
+                )
             except httpx.InvalidURL as exc:
                 raise PublerRequestError(self.clean(f"{label}: invalid URL: {exc}")) from None
             except httpx.HTTPError as exc:
@@ -159,10 +179,11 @@ class Wire:
                 )
             raise self._client_error(label, response)
 
-    def json(self, response: httpx.Response, label: str, *, create: bool = False) -> Any:
+    def json(self, response: httpx.Response, label: str, *, create: bool = False) -> JSONValue:
         """The decoded JSON body of a 2xx answer."""
         try:
-            return response.json()
+            body: JSONValue = response.json()
+            return body
         except ValueError:
             snippet = self.clean(_snippet(response))
             message = f"{label}: Publer answered {response.status_code} without JSON ({snippet})"
@@ -240,7 +261,7 @@ class Wire:
         return "; ".join(self.messages(response)) or response.reason_phrase or "no details"
 
 
-def _strings(value: Any) -> list[str]:
+def _strings(value: JSONValue) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):

@@ -74,8 +74,7 @@ def _markdown_block(change: Change, now: datetime) -> str:
         near = limit is not None and len(text) > 0.9 * limit
         count = f"{len(text)}/{limit}" if limit else str(len(text))
         lines.append(f"- {'⚠️ ' if near else ''}text: {count} characters")
-        media = change.target.network.get("media") or []
-        names = [str(m.get("path") or m.get("url") or m.get("id")) for m in media]
+        names = [str(m.get("path") or m.get("url") or m.get("id")) for m in change.target.media]
         if names:
             lines.append(f"- media: {', '.join(names)}")
         if text and change.action in (Action.CREATE, Action.REPLACE):

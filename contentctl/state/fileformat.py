@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
 
 # How many levels of each top-level key are laid out one per line.
 EXPANDED = {"posts": 2, "media": 1, "intents": 1}
@@ -25,7 +24,7 @@ _dump = partial(
 )
 
 
-def members(document: Mapping[str, Any]) -> dict[str, str]:
+def members(document: Mapping[str, object]) -> dict[str, str]:
     """Each top-level member but ``serial``, rendered; raises ValueError for NaN and the like."""
     return {
         key: _member(key, value, EXPANDED.get(key, 0), 1)
@@ -39,7 +38,7 @@ def digest_of(rendered: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def digest(document: Mapping[str, Any]) -> str:
+def digest(document: Mapping[str, object]) -> str:
     """sha256 of the canonical content without ``serial``: equal digests, same content."""
     return digest_of(members(document))
 
@@ -50,7 +49,7 @@ def text_of(rendered: Mapping[str, str], serial: int) -> str:
     return "{\n" + ",\n".join(every[key] for key in sorted(every)) + "\n}\n"
 
 
-def _member(key: str, value: Any, depth: int, level: int) -> str:
+def _member(key: str, value: object, depth: int, level: int) -> str:
     pad = "  " * level
     if depth == 0 or not isinstance(value, Mapping) or not value:
         return f"{pad}{_dump(key)}: {_dump(value)}"

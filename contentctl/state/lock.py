@@ -16,11 +16,11 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TypedDict
 
 from contentctl.errors import StateError, StateLockedError
 
@@ -53,6 +53,14 @@ def _user() -> str:
         return "unknown"
 
 
+class LockJSON(TypedDict):
+    pid: int
+    host: str
+    user: str
+    command: str
+    since: str
+
+
 @dataclass(frozen=True)
 class LockInfo:
     """Who holds the lock. ``pid`` is 0 when the lock file could not be read."""
@@ -74,8 +82,14 @@ class LockInfo:
             since=now.isoformat().replace("+00:00", "Z"),
         )
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_json(self) -> LockJSON:
+        return {
+            "pid": self.pid,
+            "host": self.host,
+            "user": self.user,
+            "command": self.command,
+            "since": self.since,
+        }
 
     @property
     def on_this_host(self) -> bool:

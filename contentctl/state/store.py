@@ -1,7 +1,7 @@
 """The state file: what contentctl has applied, read and written so it is never lost.
 
-``StateStore(path).load()`` returns a ``State`` validated against
-``schemas/state.schema.json`` (a missing file gives a fresh one).
+``StateStore(path).load()`` returns a ``State`` (``state.records``) validated
+against ``schemas/state.schema.json`` (a missing file gives a fresh one).
 ``write(state)`` returns the state, its serial bumped only when the content
 really changed, written atomically (temp file, fsync, ``os.replace``) with the
 previous version kept as ``<name>.backup``. ``push(file)`` puts a saved state
@@ -11,16 +11,13 @@ refusal is a ``StateError`` and leaves the file on disk as it was.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, Protocol
 
 from contentctl.errors import StateError
 from contentctl.files import atomic_write, remove_stale_temp_files
@@ -28,6 +25,7 @@ from contentctl.manifest.schemas import schema
 from contentctl.model import render_path
 from contentctl.state import fileformat as stateformat
 from contentctl.state.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
+from contentctl.state.records import FORMAT_VERSION, State, StateJSON, new_state
 
 __all__ = [
     "FORMAT_VERSION",
@@ -41,103 +39,10 @@ __all__ = [
     "validate_document",
 ]
 
-FORMAT_VERSION = 1
-NULLABLE_ENTRY_KEYS = ("remote_id", "scheduled_at", "job_id", "post_link", "last_error")
 PUSH_COMMAND = "contentctl state push"
 
 
-@dataclass
-class State:
-    """A working copy of the state; apply mutates it between batches and writes it."""
-
-    serial: int
-    lineage: str
-    workspace_id: str
-    posts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    media: dict[str, dict[str, Any]] = field(default_factory=dict)
-    intents: dict[str, dict[str, Any]] = field(default_factory=dict)
-    format_version: int = FORMAT_VERSION
-    _on_disk: bool = field(default=False, init=False, repr=False, compare=False)
-
-    @property
-    def exists(self) -> bool:
-        """Whether this state was loaded from, or written to, a file."""
-        return self._on_disk
-
-    def to_json(self) -> dict[str, Any]:
-        """A deep copy as a JSON document, keys sorted at every level."""
-        document: dict[str, Any] = _sorted_copy(self.document())
-        return document
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> State:
-        """Build from a document (not validated here: ``validate_document`` does that)."""
-        return cls._adopt(_sorted_copy(data))
-
-    @classmethod
-    def _adopt(cls, doc: dict[str, Any]) -> State:
-        return cls(
-            serial=doc["serial"],
-            lineage=doc["lineage"],
-            workspace_id=doc["workspace_id"],
-            posts=doc["posts"],
-            media=doc["media"],
-            intents=doc["intents"],
-            format_version=doc["format_version"],
-        )
-
-    def entry(self, post_id: str, alias: str) -> dict[str, Any] | None:
-        return self.posts.get(post_id, {}).get(alias)
-
-    def set_entry(self, post_id: str, alias: str, entry: dict[str, Any]) -> None:
-        """Store a copy of ``entry``; absent nullable fields (remote_id, job_id, …) become None."""
-        stored = copy.deepcopy(entry)
-        for key in NULLABLE_ENTRY_KEYS:
-            stored.setdefault(key, None)
-        self.posts.setdefault(post_id, {})[alias] = stored
-
-    def remove_entry(self, post_id: str, alias: str) -> dict[str, Any] | None:
-        """Drop one post × account (and the post once it has none); return what was there."""
-        accounts = self.posts.get(post_id)
-        if accounts is None:
-            return None
-        removed = accounts.pop(alias, None)
-        if not accounts:
-            del self.posts[post_id]
-        return removed
-
-    def iter_entries(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every (post id, alias, entry), sorted so output built from it is stable."""
-        for post_id in sorted(self.posts):
-            accounts = self.posts[post_id]
-            for alias in sorted(accounts):
-                yield post_id, alias, accounts[alias]
-
-    def copy(self) -> State:
-        return copy.deepcopy(self)
-
-    def document(self) -> dict[str, Any]:
-        """The JSON document, sharing this state's dicts (no copy; don't mutate it)."""
-        return {
-            "format_version": self.format_version,
-            "serial": self.serial,
-            "lineage": self.lineage,
-            "workspace_id": self.workspace_id,
-            "posts": self.posts,
-            "media": self.media,
-            "intents": self.intents,
-        }
-
-    def content_digest(self) -> str:
-        """sha256 of the canonical document without ``serial``: equal digests, same content."""
-        return stateformat.digest(self.document())
-
-
-def new_state(workspace_id: str) -> State:
-    return State(serial=0, lineage=str(uuid.uuid4()), workspace_id=workspace_id)
-
-
-def validate_document(data: Any, *, source: str) -> None:
+def validate_document(data: object, *, source: str) -> None:
     """Raise StateError unless ``data`` is a state document this version can read."""
     if not isinstance(data, dict):
         raise StateError(f"{source} is not a state file: expected a JSON object at the top")
@@ -196,8 +101,8 @@ class StateStore:
         found = self._read(self.path)
         if found is None:
             return new_state("")
-        state = State._adopt(found[1])
-        state._on_disk = True
+        state = State.adopt(found[1])
+        state.mark_on_disk()
         return state
 
     def write(self, state: State) -> State:
@@ -226,7 +131,7 @@ class StateStore:
         found = self._read(source)
         if found is None:
             raise StateError(f"cannot push {source}: there is no such file")
-        pushed = State._adopt(found[1])
+        pushed = State.adopt(found[1])
         disk = self._snapshot()
         if disk is not None:
             if not force and pushed.lineage != disk.lineage:
@@ -241,22 +146,23 @@ class StateStore:
                 )
             if disk.digest == pushed.content_digest():
                 pushed.serial = disk.serial  # nothing to push: report the state as it stands
-                pushed._on_disk = True
+                pushed.mark_on_disk()
                 return pushed
             pushed.serial = max(pushed.serial, disk.serial)
         return self._write(pushed, disk)
 
     def _write(self, state: State, disk: _Disk | None) -> State:
+        document = state.document()
         try:
-            rendered = stateformat.members(state.document())
+            rendered = stateformat.members(document)
         except ValueError as exc:
             raise StateError(f"the state to write holds a value JSON cannot: {exc}") from exc
         digest = stateformat.digest_of(rendered)
         if disk is not None and disk.digest == digest:
-            state._on_disk = True
+            state.mark_on_disk()
             return state
         serial = state.serial + 1
-        validate_document({**state.document(), "serial": serial}, source="the state to write")
+        validate_document({**document, "serial": serial}, source="the state to write")
         data = stateformat.text_of(rendered, serial).encode("utf-8")
         try:
             if disk is not None:
@@ -266,7 +172,7 @@ class StateStore:
             raise self._save_errored(data, exc) from exc
         state.serial = serial
         self._known = _Disk(data, state.lineage, state.serial, digest, _stat_key(written))
-        state._on_disk = True
+        state.mark_on_disk()
         remove_stale_temp_files((self.path, self.backup_path, self.errored_path))
         return state
 
@@ -305,7 +211,7 @@ class StateStore:
             raw, document["lineage"], document["serial"], stateformat.digest(document), key
         )
 
-    def _read(self, path: Path) -> tuple[tuple[bytes, tuple[int, ...]], dict[str, Any]] | None:
+    def _read(self, path: Path) -> tuple[tuple[bytes, tuple[int, ...]], StateJSON] | None:
         try:
             with path.open("rb") as handle:
                 key = _stat_key(os.fstat(handle.fileno()))
@@ -316,7 +222,7 @@ class StateStore:
             raise StateError(f"cannot read the state file {path}: {exc.strerror or exc}") from exc
         return (raw, key), self._parse(path, raw)
 
-    def _parse(self, path: Path, raw: bytes) -> dict[str, Any]:
+    def _parse(self, path: Path, raw: bytes) -> StateJSON:
         note = "; it was left as it is"
         if path == self.path and self.backup_path.exists():
             note += f"; the previous version is in {self.backup_path}"
@@ -341,26 +247,28 @@ class StateStore:
             validate_document(data, source=f"state file {path}")
         except StateError as exc:
             raise StateError(exc.message + note) from None
-        document: dict[str, Any] = data
+        document: StateJSON = data  # what the schema just accepted
         return document
 
 
+class _SchemaError(Protocol):
+    message: str
+    instance_path: list[str | int]
+
+
+class _Validator(Protocol):
+    def iter_errors(self, instance: object) -> Iterator[_SchemaError]: ...
+
+
 @cache
-def _validator() -> Any:
+def _validator() -> _Validator:
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(schema("state"))
+    validator: _Validator = jsonschema_rs.Draft202012Validator(schema("state"))
+    return validator
 
 
-def _sorted_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sorted_copy(value[key]) for key in sorted(value)}
-    if isinstance(value, list | tuple):
-        return [_sorted_copy(item) for item in value]
-    return value
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result = dict(pairs)  # built in C; a shorter dict means a key came twice
     if len(result) != len(pairs):
         seen: set[str] = set()

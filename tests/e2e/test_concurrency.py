@@ -52,7 +52,7 @@ def test_two_applies_at_once_one_runs_the_other_exits_4(project: Project) -> Non
     assert state.intents == {}
     assert not (project.root / "contentctl.state.json.lock").exists()
     assert_each_post_once(project)
-    recorded = {entry["remote_id"] for _p, _a, entry in state.iter_entries()}
+    recorded = {entry.remote_id for _p, _a, entry in state.iter_entries()}
     assert recorded == {post["id"] for post in project.remote_posts()}
     plan = project.run("plan", "--detailed-exitcode")
     assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr

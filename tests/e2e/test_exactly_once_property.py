@@ -129,7 +129,7 @@ def assert_exactly_once(project: Project, posts: Posts) -> None:
     assert sorted((p["account_id"], p["text"], p["scheduled_at"][:10]) for p in remote) == wanted
     state = StateStore(project.state_path).load()
     assert state.intents == {}
-    recorded = sorted(str(e["remote_id"]) for _p, _a, e in state.iter_entries())
+    recorded = sorted(str(e.remote_id) for _p, _a, e in state.iter_entries())
     assert recorded == sorted(p["id"] for p in remote)
 
 

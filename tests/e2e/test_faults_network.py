@@ -18,6 +18,7 @@ import pytest
 from e2e_support import ACCOUNTS, Project
 
 from contentctl.errors import ExitCode
+from contentctl.state.records import EntryStatus
 from contentctl.state.store import StateStore
 
 COUNT = 500
@@ -77,15 +78,15 @@ def assert_consistent(project: Project, result: subprocess.CompletedProcess[str]
     for (post_id, alias), wanted in planned().items():
         entry = state.entry(post_id, alias)
         assert entry is not None, f"{post_id} @ {alias} is neither recorded nor failed"
-        if entry["status"] == "failed":
+        if entry.status is EntryStatus.FAILED:
             failed += 1
-            assert entry["remote_id"] is None and entry["last_error"]
+            assert entry.remote_id is None and entry.last_error
             assert wanted not in remote
-            line = f"  failed: {post_id} @ {alias}: {entry['last_error']}"
+            line = f"  failed: {post_id} @ {alias}: {entry.last_error}"
             assert line in result.stdout.splitlines()
         else:
-            assert by_id.get(entry["remote_id"]) == wanted, (post_id, alias, entry)
-    recorded = {e["remote_id"] for _p, _a, e in state.iter_entries() if e["remote_id"]}
+            assert by_id.get(entry.remote_id) == wanted, (post_id, alias, entry)
+    recorded = {e.remote_id for _p, _a, e in state.iter_entries() if e.remote_id}
     assert recorded == set(by_id), "the state and Publer disagree"
     expected_code = ExitCode.PARTIAL if failed else ExitCode.OK
     assert result.returncode == expected_code, result.stdout[-2000:] + result.stderr[-2000:]
@@ -230,14 +231,14 @@ def test_errors_outlasting_the_retries_lose_nothing(project: Project) -> None:
     assert "answered 503 after 5 attempts" in line
     assert line.endswith("(hint: what was sent is recorded; the next plan or apply settles it)")
     state = StateStore(project.state_path).load()
-    journaled = {(i["post_id"], i["alias"]) for b in state.intents.values() for i in b["items"]}
-    recorded = {(p, a) for p, a, e in state.iter_entries() if e["remote_id"]}
+    journaled = {i.key for b in state.intents.values() for i in b.items}
+    recorded = {(p, a) for p, a, e in state.iter_entries() if e.remote_id}
     on_publer = set(project.remote_index())
     held = {key for key, wanted in planned().items() if wanted in on_publer}
     # everything Publer holds is in the state: as a post, or as an intent still to settle
     assert held - recorded
     assert held - recorded <= journaled
-    assert any(intent["job_id"] for intent in state.intents.values())
+    assert any(intent.job_id for intent in state.intents.values())
     rerun = assert_clean_rerun(project)
-    pending = sum(len(intent["items"]) for intent in state.intents.values())
+    pending = sum(len(intent.items) for intent in state.intents.values())
     assert f"{pending} pending from an interrupted apply: " in rerun.stdout

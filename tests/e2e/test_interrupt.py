@@ -71,9 +71,9 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
         (ACCOUNTS[alias][0], f"Hello from {post_id}") for post_id, alias in FIRST_BATCH
     }
     (intent,) = state.intents.values()
-    assert intent["job_id"] == remote[0]["job_id"]
-    assert {(i["post_id"], i["alias"]) for i in intent["items"]} == FIRST_BATCH
-    assert {(i["account_id"], i["fingerprint"]) for i in intent["items"]} == {
+    assert intent.job_id == remote[0]["job_id"]
+    assert {(i.post_id, i.alias) for i in intent.items} == FIRST_BATCH
+    assert {(i.account_id, i.fingerprint) for i in intent.items} == {
         (p["account_id"], fingerprint(p["text"])) for p in remote
     }
 
@@ -85,7 +85,7 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
     assert {key: len(posts) for key, posts in index.items()} == dict.fromkeys(expected(), 1)
     after = StateStore(project.state_path).load()
     assert after.intents == {}
-    recorded = {e["remote_id"] for _p, _a, e in after.iter_entries()}
+    recorded = {e.remote_id for _p, _a, e in after.iter_entries()}
     assert recorded == {p["id"] for p in project.remote_posts()}
     plan = project.run("plan", "--detailed-exitcode")
     assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
@@ -112,7 +112,7 @@ def test_ctrl_c_while_polling_stops_at_once_and_keeps_the_job_ids(project: Proje
     assert not (project.root / "contentctl.state.json.lock").exists()
     state = StateStore(project.state_path).load()
     assert len(state.intents) == 3
-    assert all(intent["job_id"] for intent in state.intents.values())
+    assert all(intent.job_id for intent in state.intents.values())
     assert len(project.remote_posts()) == len(expected())
 
     project.server.admin("faults", {"latency_ms": 0})

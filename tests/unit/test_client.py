@@ -12,7 +12,7 @@ import pytest
 from client_support import BASE, KEY, WS, Clock, make_client
 
 from contentctl.errors import ConfigError, PublerAuthError, PublerRequestError, PublerServerError
-from contentctl.publer import JobState, PublerClient
+from contentctl.publer import JobState, PublerClient, RemotePost
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -155,8 +155,52 @@ def test_list_posts_reads_every_page(with_total: bool) -> None:
     calls: list[httpx.Request] = []
     with make_client(_posts_handler(45, 20, with_total=with_total, calls=calls)) as client:
         posts = client.list_posts()
-    assert [p["id"] for p in posts] == [f"p{i:02d}" for i in range(45)]
+    assert [p.id for p in posts] == [f"p{i:02d}" for i in range(45)]
+    assert [p.text for p in posts[:3]] == ["0", "1", "2"]
     assert [r.url.params["page"] for r in calls] == ["0", "1", "2"]
+
+
+def test_list_posts_gives_remote_posts_whatever_the_field_shapes() -> None:
+    listed = [
+        {
+            "id": "68176f0e8bee9dc9b0ce3427",
+            "text": "Launch",
+            "state": "scheduled_approved",
+            "type": "status",
+            "account_id": "63c6ea",
+            "network": "facebook",
+            "scheduled_at": "2025-05-15T14:30:00.000+02:00",
+            "post_link": None,
+            "has_media": False,
+        },
+        {"id": 42, "account_id": 7, "text": None, "state": "published_posted", "post_link": "l"},
+        {"text": "no id: nothing could match or record it"},
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": {"posts": listed, "total": 3}})
+
+    with make_client(handler) as client:
+        first, second = client.list_posts()
+    assert first == RemotePost(
+        id="68176f0e8bee9dc9b0ce3427",
+        account_id="63c6ea",
+        state="scheduled_approved",
+        scheduled_at="2025-05-15T14:30:00.000+02:00",
+        text="Launch",
+        post_link=None,
+        network="facebook",
+        type="status",
+    )
+    assert first.raw["has_media"] is False
+    assert (second.id, second.account_id, second.text, second.state, second.post_link) == (
+        "42",
+        "7",
+        "",
+        "published_posted",
+        "l",
+    )
+    assert (second.scheduled_at, second.network, second.type) == (None, None, None)
 
 
 def test_list_posts_stops_on_an_empty_page_when_pages_are_full() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contentctl.plan.build import Action, PlanOptions, build_plan, diff_specs, manifests_digest
 from contentctl.plan.targets import Target, spec_hash
+from contentctl.state.records import Entry, EntryStatus
 from contentctl.state.store import new_state
 
 NOW = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
@@ -39,24 +41,26 @@ def target(
     )
 
 
-def recorded(t: Target, status: str = "scheduled", remote_id: str | None = "r1") -> dict[str, Any]:
-    return {
-        "account_id": t.account_id,
-        "provider": t.provider,
-        "remote_id": remote_id,
-        "status": status,
-        "content_hash": t.content_hash,
-        "spec": dict(t.spec),
-        "scheduled_at": t.spec["account"].get("scheduled_at"),
-        "job_id": "j1",
-        "post_link": None,
-        "last_error": None,
-        "created_at": "2026-12-01T00:00:00Z",
-        "updated_at": "2026-12-01T00:00:00Z",
-    }
+def recorded(
+    t: Target, status: EntryStatus = EntryStatus.SCHEDULED, remote_id: str | None = "r1"
+) -> Entry:
+    return Entry(
+        account_id=t.account_id,
+        provider=t.provider,
+        remote_id=remote_id,
+        status=status,
+        content_hash=t.content_hash,
+        spec=dict(t.spec),
+        scheduled_at=t.scheduled_at_text,
+        job_id="j1",
+        post_link=None,
+        last_error=None,
+        created_at="2026-12-01T00:00:00Z",
+        updated_at="2026-12-01T00:00:00Z",
+    )
 
 
-def plan_of(targets: list[Target], entries: list[tuple[Target, dict[str, Any]]], **opts: Any):
+def plan_of(targets: list[Target], entries: list[tuple[Target, Entry]], **opts: Any):
     state = new_state("ws")
     for t, entry in entries:
         state.set_entry(t.post_id, t.alias, entry)
@@ -108,7 +112,9 @@ def test_media_change_is_a_replace() -> None:
 
 def test_removed_post_is_a_delete_and_failed_one_is_forgotten() -> None:
     gone, failed = target("gone"), target("failed")
-    plan = plan_of([], [(gone, recorded(gone)), (failed, recorded(failed, "failed", None))])
+    plan = plan_of(
+        [], [(gone, recorded(gone)), (failed, recorded(failed, EntryStatus.FAILED, None))]
+    )
     actions = {c.post_id: (c.action, c.reason) for c in plan.changes}
     assert actions["gone"] == (Action.DELETE, "removed from the manifests")
     assert actions["failed"][0] is Action.DELETE
@@ -117,25 +123,34 @@ def test_removed_post_is_a_delete_and_failed_one_is_forgotten() -> None:
 
 def test_failed_entry_is_created_again_with_its_error() -> None:
     t = target()
-    entry = recorded(t, "failed", None) | {"last_error": "Posts cannot be backdated"}
+    entry = replace(recorded(t, EntryStatus.FAILED, None), last_error="Posts cannot be backdated")
     change = only(plan_of([t], [(t, entry)]))
     assert change.action is Action.CREATE
-    assert "Posts cannot be backdated" in change.reason
+    assert change.reason == "last attempt failed: Posts cannot be backdated"
+    assert change.before == entry
+
+
+def test_deleted_entry_is_created_again_without_a_reason() -> None:
+    t = target()
+    change = only(plan_of([t], [(t, recorded(t, EntryStatus.DELETED, None))]))
+    assert (change.action, change.reason, change.before) == (Action.CREATE, "", None)
 
 
 def test_published_twitter_text_edit_is_blocked_with_reason() -> None:
     old = target(provider="twitter", alias="acme-x", text="a")
     new = target(provider="twitter", alias="acme-x", text="b")
-    change = only(plan_of([new], [(old, recorded(old, "published"))]))
+    change = only(plan_of([new], [(old, recorded(old, EntryStatus.PUBLISHED))]))
     assert change.action is Action.BLOCKED
     assert "twitter allows no edits once published (only labels)" in change.reason
-    assert not plan_of([new], [(old, recorded(old, "published"))]).has_changes
+    assert not plan_of([new], [(old, recorded(old, EntryStatus.PUBLISHED))]).has_changes
 
 
 def test_published_linkedin_text_edit_is_an_update() -> None:
     old = target(provider="linkedin", alias="acme-li", text="a")
     new = target(provider="linkedin", alias="acme-li", text="b")
-    assert only(plan_of([new], [(old, recorded(old, "published"))])).action is Action.UPDATE
+    assert (
+        only(plan_of([new], [(old, recorded(old, EntryStatus.PUBLISHED))])).action is Action.UPDATE
+    )
 
 
 def test_scheduled_post_whose_time_passed_counts_as_published() -> None:
@@ -147,14 +162,14 @@ def test_scheduled_post_whose_time_passed_counts_as_published() -> None:
 def test_replace_published_flag_turns_blocked_into_replace() -> None:
     old = target(provider="twitter", alias="acme-x", text="a")
     new = target(provider="twitter", alias="acme-x", text="b")
-    plan = plan_of([new], [(old, recorded(old, "published"))], replace_published=True)
+    plan = plan_of([new], [(old, recorded(old, EntryStatus.PUBLISHED))], replace_published=True)
     assert only(plan).action is Action.REPLACE
 
 
 def test_published_post_removed_is_blocked_unless_flag() -> None:
     t = target()
-    assert only(plan_of([], [(t, recorded(t, "published"))])).action is Action.BLOCKED
-    plan = plan_of([], [(t, recorded(t, "published"))], delete_published=True)
+    assert only(plan_of([], [(t, recorded(t, EntryStatus.PUBLISHED))])).action is Action.BLOCKED
+    plan = plan_of([], [(t, recorded(t, EntryStatus.PUBLISHED))], delete_published=True)
     assert only(plan).action is Action.DELETE
 
 

@@ -19,6 +19,7 @@ from contentctl.plan.saved import plan_from_json, plan_to_json
 from contentctl.plan.targets import Target, spec_hash
 from contentctl.report.plan_markdown import MARKER, render_markdown
 from contentctl.report.plan_text import relative, render_text
+from contentctl.state.records import Entry
 from contentctl.state.store import State
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -90,7 +91,7 @@ def mixed_plan() -> Plan:
         (live_old, "published"),
         (same, "scheduled"),
     ):
-        state.set_entry(t.post_id, t.alias, entry(t, status))
+        state.set_entry(t.post_id, t.alias, Entry.from_json(entry(t, status)))  # type: ignore[arg-type]
     targets = [new, new_text, new_time, live_new, same]
     return build_plan(targets, state, PlanOptions(now=NOW))
 

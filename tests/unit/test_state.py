@@ -1,4 +1,4 @@
-"""The state file: canonical output, serials, refusals, atomic writes, errored saves, push."""
+"""The state file: typed records, canonical output, serials, refusals, atomic writes, push."""
 
 from __future__ import annotations
 
@@ -10,19 +10,27 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from contentctl.errors import StateError
+from contentctl.manifest.schemas import schema
+from contentctl.state import fileformat
+from contentctl.state.records import Entry, EntryStatus, Intent, IntentItem, MediaRecord
 from contentctl.state.store import FORMAT_VERSION, State, StateStore, new_state
 
 REPO = Path(__file__).resolve().parents[2]
 HASH = "ab" * 32
 
 
-def entry(status: str = "scheduled", **changes: Any) -> dict[str, Any]:
+def entry(status: str = "scheduled", **changes: Any) -> Entry:
+    return Entry.from_json(entry_json(status, **changes))  # type: ignore[arg-type]
+
+
+def entry_json(status: str = "scheduled", **changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "account_id": "65f0aa",
         "provider": "facebook",
@@ -39,6 +47,21 @@ def entry(status: str = "scheduled", **changes: Any) -> dict[str, Any]:
     }
     base.update(changes)
     return base
+
+
+def media() -> MediaRecord:
+    return MediaRecord("m1", "media/a.png", "photo", "2026-12-01T10:00:00Z")
+
+
+def set_status(state: State, status: EntryStatus, post_id: str = "launch") -> None:
+    """What apply does to an entry: a new record in its place."""
+    state.set_entry(post_id, "fb", replace(status_entry(state, post_id), status=status))
+
+
+def status_entry(state: State, post_id: str = "launch") -> Entry:
+    found = state.entry(post_id, "fb")
+    assert found is not None
+    return found
 
 
 @pytest.fixture
@@ -89,10 +112,11 @@ def test_output_does_not_depend_on_insertion_order(tmp_path: Path) -> None:
     two = StateStore(tmp_path / "two.json")
     a = new_state("w")
     b = State(serial=0, lineage=a.lineage, workspace_id="w")
-    a.set_entry("p1", "fb", entry())
+    spec = {"text": "Grüße aus Köln", "networks": {"facebook": {"type": "status"}}}
+    a.set_entry("p1", "fb", entry(spec=spec))
     a.set_entry("p2", "x", entry(provider="twitter"))
-    b.set_entry("p2", "x", dict(reversed(list(entry(provider="twitter").items()))))
-    b.set_entry("p1", "fb", entry())
+    b.set_entry("p2", "x", entry(provider="twitter"))
+    b.set_entry("p1", "fb", entry(spec=dict(reversed(list(spec.items())))))
     one.write(a)
     two.write(b)
     assert one.path.read_bytes() == two.path.read_bytes()
@@ -107,10 +131,10 @@ def test_serial_bumps_only_on_real_change(store: StateStore, saved: State) -> No
     assert store.path.read_bytes() == before
     assert not store.backup_path.exists()
 
-    saved.posts["launch"]["fb"]["status"] = "published"
+    set_status(saved, EntryStatus.PUBLISHED)
     store.write(saved)
     assert saved.serial == 2
-    assert store.load().entry("launch", "fb")["status"] == "published"  # type: ignore[index]
+    assert status_entry(store.load()).status is EntryStatus.PUBLISHED
     assert store.backup_path.read_bytes() == before
 
 
@@ -118,43 +142,73 @@ def test_digest_ignores_serial_but_not_content(saved: State) -> None:
     other = saved.copy()
     other.serial += 5
     assert other.content_digest() == saved.content_digest()
-    other.media[HASH] = {
-        "media_id": "m1",
-        "path": "media/a.png",
-        "type": "photo",
-        "uploaded_at": "2026-12-01T10:00:00Z",
-    }
+    other.media[HASH] = media()
     assert other.content_digest() != saved.content_digest()
 
 
-def test_entries_are_copied_completed_and_listed_in_order() -> None:
+def test_entries_are_listed_in_order_and_removed_with_their_post() -> None:
     state = new_state("w")
-    given = entry()
-    for key in ("remote_id", "job_id", "post_link", "last_error", "scheduled_at"):
-        del given[key]
-    state.set_entry("b-post", "fb", given)
+    state.set_entry("b-post", "fb", entry(remote_id=None))
     state.set_entry("a-post", "x", entry(provider="twitter"))
     state.set_entry("a-post", "fb", entry())
-    given["spec"]["text"] = "changed after the call"
     stored = state.entry("b-post", "fb")
-    assert stored is not None
-    assert stored["remote_id"] is None and stored["job_id"] is None
-    assert stored["spec"]["text"] == "Grüße aus Köln"
-    assert [(p, a) for p, a, _ in state.iter_entries()] == [
-        ("a-post", "fb"),
-        ("a-post", "x"),
-        ("b-post", "fb"),
+    assert stored == entry(remote_id=None)
+    assert [(p, a, e.provider) for p, a, e in state.iter_entries()] == [
+        ("a-post", "fb", "facebook"),
+        ("a-post", "x", "twitter"),
+        ("b-post", "fb", "facebook"),
     ]
     assert state.remove_entry("b-post", "fb") == stored
     assert "b-post" not in state.posts
     assert state.remove_entry("b-post", "fb") is None
     assert state.entry("b-post", "fb") is None
+    assert state.entry("a-post", "nowhere") is None
+
+
+def test_records_are_frozen_and_change_by_replace() -> None:
+    recorded = entry()
+    with pytest.raises(FrozenInstanceError):
+        recorded.status = EntryStatus.FAILED  # type: ignore[misc]
+    failed = replace(recorded, status=EntryStatus.FAILED, last_error="refused")
+    assert (recorded.status, failed.status, failed.last_error) == ("scheduled", "failed", "refused")
+
+
+def test_entry_json_is_the_file_entry_exactly_with_its_keys_in_order() -> None:
+    data = entry_json("recycling", last_error="x", post_link="https://fb.example/p/1")
+    recorded = Entry.from_json(data)  # type: ignore[arg-type]
+    assert recorded.status is EntryStatus.RECYCLING
+    assert recorded.to_json() == data
+    assert list(recorded.to_json()) == sorted(data)  # as `plan --format json` prints it
+
+
+def test_entry_statuses_are_the_schemas() -> None:
+    allowed = schema("state")["$defs"]["entry"]["properties"]["status"]["enum"]
+    assert sorted(EntryStatus) == sorted(allowed)
+
+
+def test_intent_item_without_the_optional_fields_round_trips_without_them() -> None:
+    data = intent()["items"][0]
+    del data["provider"], data["index"]
+    item = IntentItem.from_json(data)
+    assert (item.provider, item.index, item.key) == (None, None, ("launch", "fb"))
+    assert item.to_json() == data
+
+
+def test_loading_and_rendering_again_gives_the_same_bytes(store: StateStore, saved: State) -> None:
+    saved.intents["batch-1"] = Intent.from_json(intent())  # type: ignore[arg-type]
+    saved.media[HASH] = media()
+    saved.set_entry("idea", "-", entry(account_id=None, provider="default", scheduled_at=None))
+    store.write(saved)
+    loaded = store.load()
+    text = fileformat.text_of(fileformat.members(loaded.document()), loaded.serial)
+    assert text.encode("utf-8") == store.path.read_bytes()
 
 
 def test_copy_is_deep(saved: State) -> None:
     clone = saved.copy()
-    clone.posts["launch"]["fb"]["spec"]["text"] = "other"
-    assert saved.posts["launch"]["fb"]["spec"]["text"] == "Grüße aus Köln"
+    status_entry(clone).spec["text"] = "other"
+    assert status_entry(saved).spec["text"] == "Grüße aus Köln"
+    assert clone != saved and clone.copy() == clone
 
 
 def _truncated(text: str) -> bytes:
@@ -175,7 +229,7 @@ def _truncated(text: str) -> bytes:
 def test_damaged_file_is_refused_untouched_and_backup_named(
     store: StateStore, saved: State, damage: Any, says: str
 ) -> None:
-    saved.posts["launch"]["fb"]["status"] = "published"
+    set_status(saved, EntryStatus.PUBLISHED)
     store.write(saved)  # now a backup exists
     damaged = damage(store.path.read_text("utf-8"))
     store.path.write_bytes(damaged)
@@ -235,8 +289,8 @@ def test_unreadable_file_is_a_state_error(tmp_path: Path) -> None:
 
 def test_invalid_state_is_never_written(store: StateStore, saved: State) -> None:
     before = store.path.read_bytes()
-    saved.posts["launch"]["fb"]["status"] = "bogus"
-    with pytest.raises(StateError, match="status"):
+    saved.set_entry("launch", "fb", replace(status_entry(saved), scheduled_at="next Tuesday"))
+    with pytest.raises(StateError, match=r"\$\.posts\.launch\.fb\.scheduled_at"):
         store.write(saved)
     assert store.path.read_bytes() == before
     assert saved.serial == 1
@@ -301,7 +355,7 @@ def test_failed_write_keeps_the_file_and_saves_an_errored_copy(
     store: StateStore, saved: State, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = store.path.read_bytes()
-    saved.posts["launch"]["fb"]["status"] = "published"
+    set_status(saved, EntryStatus.PUBLISHED)
     _fail_replace_into(monkeypatch, store.path)
     with pytest.raises(StateError) as caught:
         store.write(saved)
@@ -316,7 +370,7 @@ def test_failed_write_keeps_the_file_and_saves_an_errored_copy(
     monkeypatch.undo()
     pushed = store.push(store.errored_path)
     assert pushed.serial == 3  # max(current 1, errored 2) + 1
-    assert store.load().entry("launch", "fb")["status"] == "published"  # type: ignore[index]
+    assert status_entry(store.load()).status is EntryStatus.PUBLISHED
 
 
 def test_disk_full_while_writing_leaves_no_temp_and_no_change(
@@ -377,8 +431,8 @@ def test_push_refuses_an_older_serial_unless_forced(
 ) -> None:
     old_copy = tmp_path / "old.json"
     old_copy.write_bytes(store.path.read_bytes())  # serial 1
-    for status in ("published", "failed"):
-        saved.posts["launch"]["fb"]["status"] = status
+    for status in (EntryStatus.PUBLISHED, EntryStatus.FAILED):
+        set_status(saved, status)
         store.write(saved)  # serial 3
     with pytest.raises(StateError, match="older"):
         store.push(old_copy)
@@ -386,7 +440,7 @@ def test_push_refuses_an_older_serial_unless_forced(
 
     pushed = store.push(old_copy, force=True)
     assert pushed.serial == 4
-    assert store.load().entry("launch", "fb")["status"] == "scheduled"  # type: ignore[index]
+    assert status_entry(store.load()).status is EntryStatus.SCHEDULED
 
 
 def test_push_validates_the_pushed_file(store: StateStore, saved: State, tmp_path: Path) -> None:
@@ -431,12 +485,14 @@ def test_paths_beside_the_state(store: StateStore) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
+    from dataclasses import replace
     from pathlib import Path
+    from contentctl.state.records import EntryStatus
     from contentctl.state.store import StateStore
     store = StateStore(Path(sys.argv[1]))
     state = store.load()
-    for status in ("published", "failed"):
-        state.posts["launch"]["fb"]["status"] = status
+    for status in (EntryStatus.PUBLISHED, EntryStatus.FAILED):
+        state.set_entry("launch", "fb", replace(state.entry("launch", "fb"), status=status))
         store.write(state)
     """
 )
@@ -459,7 +515,7 @@ def test_killed_mid_write_leaves_the_previous_state(store: StateStore, saved: St
     assert 0 < len(leftovers[0].read_bytes()) < len(before)
 
     state = store.load()
-    state.posts["launch"]["fb"]["status"] = "deleted"
+    set_status(state, EntryStatus.DELETED)
     store.write(state)
     assert not list(store.path.parent.glob(".*.tmp"))
 
@@ -467,11 +523,11 @@ def test_killed_mid_write_leaves_the_previous_state(store: StateStore, saved: St
 def test_kill_point_counts_arrivals(store: StateStore, saved: State) -> None:
     result = _run_writer(store.path, "state-write-mid:2")
     assert result.returncode == -9, result.stderr
-    assert store.load().entry("launch", "fb")["status"] == "published"  # type: ignore[index]
+    assert status_entry(store.load()).status is EntryStatus.PUBLISHED
 
     result = _run_writer(store.path, "some-other-point")
     assert result.returncode == 0, result.stderr
-    assert store.load().entry("launch", "fb")["status"] == "failed"  # type: ignore[index]
+    assert status_entry(store.load()).status is EntryStatus.FAILED
 
 
 def intent(**extra: Any) -> dict[str, Any]:
@@ -497,26 +553,28 @@ def intent(**extra: Any) -> dict[str, Any]:
 
 
 def test_intent_journal_and_media_round_trip(store: StateStore, saved: State) -> None:
-    saved.intents["batch-1"] = intent()
-    saved.media[HASH] = {
-        "media_id": "m1",
-        "path": "media/a.png",
-        "type": "photo",
-        "uploaded_at": "2026-12-01T10:00:00Z",
-    }
+    saved.intents["batch-1"] = Intent.from_json(intent())  # type: ignore[arg-type]
+    saved.media[HASH] = media()
     store.write(saved)
+    on_disk = json.loads(store.path.read_text("utf-8"))
+    assert on_disk["intents"] == {"batch-1": intent()}
+    assert on_disk["media"] == {HASH: media().to_json()}
     loaded = store.load()
-    assert loaded.intents == {"batch-1": intent()}
-    assert loaded.media[HASH]["media_id"] == "m1"
+    (item,) = loaded.intents["batch-1"].items
+    assert (item.post_id, item.alias, item.index, item.provider) == ("launch", "fb", 0, "facebook")
+    assert loaded.media[HASH] == media()
 
-    loaded.intents["batch-1"]["job_id"] = "job-9"
+    loaded.intents["batch-1"] = replace(loaded.intents["batch-1"], job_id="job-9")
     assert store.write(loaded).serial == 3
+    assert store.load().intents["batch-1"].job_id == "job-9"
     del loaded.intents["batch-1"]
     assert store.write(loaded).serial == 4
     assert store.load().intents == {}
 
 
 def test_intent_item_with_unknown_field_is_refused(store: StateStore, saved: State) -> None:
-    saved.intents["batch-1"] = intent(surprise=True)
+    document = json.loads(store.path.read_text("utf-8"))
+    document["intents"]["batch-1"] = intent(surprise=True)
+    store.path.write_text(json.dumps(document), "utf-8")
     with pytest.raises(StateError, match=r"\$\.intents\['batch-1'\]\.items\[0\]"):
-        store.write(saved)
+        store.load()
