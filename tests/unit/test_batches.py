@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from contentctl.apply.applier import bulk_post, plan_batches
-from contentctl.plan.targets import Target, spec_hash
+from contentctl.apply.bulks import intent_item
+from contentctl.manifest.schemas import schema
+from contentctl.plan.targets import Target, fingerprint, spec_hash
+from contentctl.state.records import IntentItem
 
 
 def target(
@@ -70,3 +73,21 @@ def test_bulk_post_has_networks_accounts_and_media_ids() -> None:
         {"id": "id-x", "scheduled_at": "2027-01-01T09:00:00Z"},
     ]
     assert post["labels"] == ["l"]
+
+
+def test_intent_item_keeps_what_settling_matches_on_and_what_a_resend_needs() -> None:
+    t = target("a", "x", "twitter", text="  Hello\n  world ")
+    item = intent_item(t, 3)
+    assert item == IntentItem(
+        post_id="a",
+        alias="x",
+        account_id="id-x",
+        fingerprint=fingerprint("Hello world"),  # whitespace does not tell posts apart
+        scheduled_at="2027-01-01T09:00:00Z",
+        content_hash=t.content_hash,
+        spec=dict(t.spec),
+        provider="twitter",
+        index=3,
+    )
+    assert item.spec is not t.spec  # the journal keeps its own copy of the spec
+    assert sorted(item.to_json()) == sorted(schema("state")["$defs"]["intent_item"]["properties"])
