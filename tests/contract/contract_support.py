@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -95,6 +96,10 @@ def _project(folder: Path) -> Any:
     return load_config(folder / "contentctl.yaml", environ={})
 
 
+# One TLS context for every client: each new one reads the CA bundle (~50 ms a test).
+_TLS = ssl.create_default_context()
+
+
 def _client(base_url: str) -> httpx.Client:
     return httpx.Client(
         base_url=base_url,
@@ -103,6 +108,7 @@ def _client(base_url: str) -> httpx.Client:
             "Publer-Workspace-Id": sb.DEFAULT_WORKSPACE_ID,
         },
         timeout=10.0,
+        verify=_TLS,
     )
 
 
@@ -126,8 +132,17 @@ class Served:
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=15)
+        try:
+            code = self.process.wait(timeout=15)
+        finally:
+            _close_pipes(self.process)  # an open pipe is a ResourceWarning, an error in pytest
         assert code == 0, f"sandbox serve exited {code}: {self.log.read_text()}"
+
+
+def _close_pipes(process: subprocess.Popen[str]) -> None:
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def spawn(folder: Path, *flags: str) -> Served:
@@ -148,6 +163,8 @@ def spawn(folder: Path, *flags: str) -> Served:
     line = first[0] if first else ""
     if not line.startswith("Sandbox serving Publer's API at "):
         process.kill()
+        process.wait()
+        _close_pipes(process)
         raise AssertionError(f"sandbox serve did not start: {line!r} {log.read_text()}")
     return Served(process, line.rsplit(" ", 1)[1].strip(), log)
 

@@ -101,6 +101,10 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # An open pipe is a ResourceWarning, which pytest turns into an error.
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def serve(folder: Path, *flags: str) -> Served:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -175,34 +176,37 @@ RACER = textwrap.dedent(
 @pytest.mark.parametrize("round_", range(3))
 def test_processes_racing_for_the_lock_exactly_one_wins(state_path: Path, round_: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, str(state_path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    try:
-        for racer in racers:
-            assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
-        for racer in racers:  # all are waiting on stdin: release them together
-            assert racer.stdin is not None
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        outcomes = [racer.stdout.readline().strip() for racer in racers if racer.stdout]
-        assert sorted(outcomes) == ["locked 4", "locked 4", "locked 4", "won"]
-        winner = racers[outcomes.index("won")]
-        assert read_lock(state_path).pid == winner.pid  # type: ignore[union-attr]
-        assert winner.stdin is not None
-        winner.stdin.write("done\n")
-        winner.stdin.flush()
-        assert [racer.wait(timeout=30) for racer in racers] == [0, 0, 0, 0]
-    finally:
-        for racer in racers:
-            if racer.poll() is None:
-                racer.kill()
-                racer.wait()
+    # Each Popen is a context manager so its pipes are closed and it is reaped, even on failure.
+    with contextlib.ExitStack() as stack:
+        racers = [
+            stack.enter_context(
+                subprocess.Popen(
+                    [sys.executable, "-c", RACER, str(state_path)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    env=env,
+                    text=True,
+                )
+            )
+            for _ in range(4)
+        ]
+        try:
+            for racer in racers:
+                assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
+            for racer in racers:  # all are waiting on stdin: release them together
+                assert racer.stdin is not None
+                racer.stdin.write("go\n")
+                racer.stdin.flush()
+            outcomes = [racer.stdout.readline().strip() for racer in racers if racer.stdout]
+            assert sorted(outcomes) == ["locked 4", "locked 4", "locked 4", "won"]
+            winner = racers[outcomes.index("won")]
+            assert read_lock(state_path).pid == winner.pid  # type: ignore[union-attr]
+            assert winner.stdin is not None
+            winner.stdin.write("done\n")
+            winner.stdin.flush()
+            assert [racer.wait(timeout=30) for racer in racers] == [0, 0, 0, 0]
+        finally:
+            for racer in racers:
+                if racer.poll() is None:
+                    racer.kill()
     assert not lock_path_for(state_path).exists()
