@@ -1,7 +1,9 @@
-"""Guards for every test: no real network, no writes to the user's home directory.
+"""Guards for every test (no real network, no writes to the user's home) and the test tiers.
 
 As pre-commit's ``dont_write_to_home_directory``: HOME points at a temp folder,
-and any socket connection to a non-loopback address fails the test.
+and any socket connection to a non-loopback address fails the test. Tests are
+marked ``e2e`` by where they live (``tests/e2e``, the benchmark smoke), so
+``make test-fast`` (``-m "not e2e"``) runs everything else.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["pytester"]  # tests/unit/test_tiers.py runs pytest on a small tree
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -76,3 +81,20 @@ def no_network_no_home(
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     yield
+
+
+_TESTS = Path(__file__).parent
+# The subprocess end-to-end tier: real servers and killed processes (tests/e2e), the
+# benchmark run, and the wheel built and pip-installed into a fresh venv.
+_E2E_DIRS = (_TESTS / "e2e",)
+_E2E_FILES = frozenset(
+    {_TESTS / "unit" / "test_bench_smoke.py", _TESTS / "unit" / "test_distribution.py"}
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects, so `-m "not e2e"` sees the marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path
+        if path in _E2E_FILES or any(path.is_relative_to(d) for d in _E2E_DIRS):
+            item.add_marker(pytest.mark.e2e)

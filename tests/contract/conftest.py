@@ -28,6 +28,10 @@ from contract_support import (
 
 import contentctl.sandbox as sb
 
+# The in-process clients send what a served client sends; taken once, not a client per test.
+with _client("http://127.0.0.1") as _headers_of:
+    HEADERS = dict(_headers_of.headers)
+
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
@@ -42,7 +46,7 @@ def remote(request: pytest.FixtureRequest, tmp_path: Path, served: Served) -> It
         config = _project(tmp_path)
         transport = sb.in_process_transport(config, db=tmp_path / "sandbox.db")
         client = httpx.Client(transport=transport, base_url=sb.IN_PROCESS_BASE_URL,
-                              headers=_client("http://x").headers)  # fmt: skip
+                              headers=HEADERS)  # fmt: skip
     else:
         client = _client(served.url)
         defaults = {"latency_ms": 0, "error_rate": 0.0, "burst_429": 0, "stuck_polls": 0,
@@ -74,7 +78,7 @@ def make_remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Make
             transport = sb.in_process_transport(_project(folder), db=folder / "sandbox.db",
                                                 faults=faults, rate_limit=rate_limit)  # fmt: skip
             client = httpx.Client(transport=transport, base_url=sb.IN_PROCESS_BASE_URL,
-                                  headers=_client("http://x").headers)  # fmt: skip
+                                  headers=HEADERS)  # fmt: skip
         else:
             flags = ["--rate-limit", str(rate_limit or 0), "--latency-ms", str(faults.latency_ms),
                      "--error-rate", str(faults.error_rate), "--burst-429", str(faults.burst_429),

@@ -1,0 +1,50 @@
+"""The test tiers: ``make test-fast`` (``-m "not e2e"``) leaves out exactly the subprocess tier.
+
+Runs pytest, with this repo's ``tests/conftest.py``, on a small tree laid out
+like ``tests/``: the ``e2e`` marker must follow the folder and the named files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def collected(pytester: pytest.Pytester, *args: str) -> list[str]:
+    # Only what marking needs: the other plugins cost seconds per inner run. importlib
+    # mode, because this process may already hold a test_bench_smoke module of its own.
+    quiet = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-p", "no:xdist")
+    result = pytester.runpytest_inprocess(
+        "--collect-only", "-q", "--import-mode=importlib", *quiet, *args
+    )
+    return sorted(line for line in result.outlines if "::" in line)
+
+
+def test_e2e_marker_follows_the_folder_and_the_named_files(pytester: pytest.Pytester) -> None:
+    shutil.copy(TESTS / "conftest.py", pytester.path / "conftest.py")
+    pytester.makeini("[pytest]\nmarkers =\n    e2e: subprocess tier\naddopts = --strict-markers\n")
+    tree = {
+        "e2e/test_kill.py": "def test_kill(): pass\n",
+        "unit/test_bench_smoke.py": "def test_bench(): pass\n",
+        "unit/test_distribution.py": "def test_wheel(): pass\n",
+        "unit/test_plan.py": "def test_plan(): pass\n",
+        "contract/test_contract_posts.py": "def test_posts(): pass\n",
+    }
+    for name, body in tree.items():
+        (pytester.path / name).parent.mkdir(exist_ok=True)
+        (pytester.path / name).write_text(body, encoding="utf-8")
+
+    assert collected(pytester, "-m", "not e2e") == [
+        "contract/test_contract_posts.py::test_posts",
+        "unit/test_plan.py::test_plan",
+    ]
+    assert collected(pytester, "-m", "e2e") == [
+        "e2e/test_kill.py::test_kill",
+        "unit/test_bench_smoke.py::test_bench",
+        "unit/test_distribution.py::test_wheel",
+    ]
+    assert len(collected(pytester)) == len(tree)
