@@ -12,7 +12,6 @@ read (which types a network takes, which extension is which kind) are in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from contentctl import publer_facts as facts
 from contentctl.model import JSONObject, Post
@@ -56,13 +55,13 @@ def infer_type(content: Mapping[str, object], provider: str | None = None) -> st
     return "status"
 
 
-def effective_content(post: Post, provider: str) -> dict[str, Any]:  # typed as Post.content
+def effective_content(post: Post, provider: str) -> JSONObject:
     """Common content with ``networks[provider]`` merged over it.
 
     Top-level keys are replaced by the override; ``details`` is merged one
     level deep. A post that names no ``type`` gets the inferred one.
     """
-    merged = dict(post.content)
+    merged: JSONObject = dict(post.content)
     override = post.networks.get(provider)
     if override:
         for key, value in override.items():
