@@ -113,6 +113,9 @@ def cli(ctx: click.Context, directory: Path | None, show_traceback: bool) -> Non
       contentctl plan              # what would change on Publer
       contentctl apply             # make exactly those changes
     """
+    if directory is not None and not directory.exists():
+        # say so before a command looks for contentctl.yaml from a folder that is not there
+        raise ContentctlError(f"no such folder: {directory}")
     ctx.obj = CliContext(
         cwd=(directory or Path.cwd()).resolve(),
         traceback=show_traceback or _env_traceback(),

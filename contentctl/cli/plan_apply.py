@@ -175,7 +175,16 @@ def apply(
                         "apply needs confirmation but there is no terminal",
                         hint="pass --auto-approve in CI, or apply a saved plan",
                     )
-                if not click.confirm("\nApply these changes?", default=False):
+                try:
+                    confirmed = click.confirm("\nApply these changes?", default=False)
+                except click.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted
+                    from contentctl.errors import ApplyInterrupted
+
+                    click.echo(err=True)  # end the prompt's line, where the terminal echoed ^C
+                    raise ApplyInterrupted(
+                        "interrupted at the confirmation prompt; nothing was applied"
+                    ) from None
+                if not confirmed:
                     click.echo("Apply cancelled.")
                     exit_with(ctx, ExitCode.OK)
                     return
