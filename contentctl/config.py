@@ -25,7 +25,14 @@ from contentctl.manifest.yamlio import (
     node_positions,
     parse_documents,
 )
-from contentctl.model import Account, Config, Method, Provider
+from contentctl.model import (
+    Account,
+    Config,
+    Method,
+    Provider,
+    StateBackendConfig,
+    StateBackendKind,
+)
 from contentctl.publer_facts import MAX_BULK_POSTS
 
 CONFIG_NAME = "contentctl.yaml"
@@ -95,19 +102,45 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     endpoint = env.get("CONTENTCTL_ENDPOINT") or str(
         data.get("endpoint", "sandbox" if api_key is None else "https://app.publer.com/api/v1")
     )
+    state_path, state_backend = _state_settings(root, data.get("state"), path, text)
     return Config(
         path=path.resolve(),
         workspace_id=env.get("PUBLER_WORKSPACE_ID") or str(data.get("workspace", "")),
         endpoint=endpoint.rstrip("/"),
         timezone=timezone,
         content_dir=_inside(root, str(data.get("content", DEFAULT_CONTENT)), path, text, "content"),
-        state_path=_inside(root, str(data.get("state", DEFAULT_STATE)), path, text, "state"),
+        state_path=state_path,
+        state_backend=state_backend,
         accounts=accounts,
         labels=tuple(defaults.get("labels", ())),
         batch_size=int(defaults.get("batch_size", 100)),
         default_method=Method(defaults.get("method", Method.SCHEDULED)),
         api_key=api_key,
     )
+
+
+def _state_settings(
+    root: Path, value: object, path: Path, text: str
+) -> tuple[Path, StateBackendConfig]:
+    """``state: FILE`` (the local backend) or ``state: {backend: …}``, checked by the schema.
+
+    The path is the state file (local), or where a state a shared backend could
+    not take is saved for ``contentctl state push``.
+    """
+    if not isinstance(value, dict):
+        return _inside(root, str(value or DEFAULT_STATE), path, text, "state"), StateBackendConfig()
+    file = _inside(root, str(value.get("path", DEFAULT_STATE)), path, text, "state")
+    defaults = StateBackendConfig()
+    settings = StateBackendConfig(
+        kind=StateBackendKind(value["backend"]),
+        remote=str(value.get("remote", defaults.remote)),
+        branch=str(value.get("branch", defaults.branch)),
+        lease_minutes=float(value.get("lease_minutes", defaults.lease_minutes)),
+        url_env=str(value.get("url_env", defaults.url_env)),
+        schema=str(value.get("schema", defaults.schema)),
+        name=str(value.get("name", defaults.name)),
+    )
+    return file, settings
 
 
 def _inside(root: Path, value: str, path: Path, text: str, key: str) -> Path:

@@ -93,6 +93,27 @@ class Account:
     name: str = ""
 
 
+class StateBackendKind(StrEnum):
+    """Where the state lives (``state: {backend: …}`` in contentctl.yaml)."""
+
+    LOCAL = "local"  # a file in the repo: one machine
+    GIT = "git"  # a branch of the content repo's remote
+    POSTGRES = "postgres"  # tables in a PostgreSQL database
+
+
+@dataclass(frozen=True)
+class StateBackendConfig:
+    """The ``state:`` settings; secrets (the database URL) are read from ``url_env`` only."""
+
+    kind: StateBackendKind = StateBackendKind.LOCAL
+    remote: str = "origin"  # git: a remote of the content repo, or a URL
+    branch: str = "contentctl-state"  # git
+    lease_minutes: float = 10.0  # git: a lock not renewed for this long is free
+    url_env: str = "CONTENTCTL_DATABASE_URL"  # postgres: the variable holding the URL
+    schema: str = "contentctl"  # postgres
+    name: str = "default"  # postgres: several states can share one database
+
+
 @dataclass(frozen=True)
 class Config:
     """contentctl.yaml, resolved: paths are absolute, env overrides applied."""
@@ -108,6 +129,7 @@ class Config:
     batch_size: int = 100
     default_method: Method = Method.SCHEDULED
     api_key: str | None = field(default=None, repr=False)  # never printed
+    state_backend: StateBackendConfig = field(default_factory=StateBackendConfig)
 
     @property
     def root(self) -> Path:

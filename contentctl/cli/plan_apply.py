@@ -98,14 +98,15 @@ def plan(
     from contentctl import pipeline as workflow
     from contentctl.plan.saved import save_plan
     from contentctl.report import render_plan
-    from contentctl.state.store import StateLock, StateStore
+    from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
-    store = StateStore(config.state_path)
+    backend = open_backend(config)
+    store = backend.store()
     state = store.load()
     notes: list[str] = []
     if state.intents:
-        with StateLock(config.state_path, "plan", timeout=lock_timeout):
+        with backend.lock("plan", timeout=lock_timeout):
             state = store.load()
             state, notes = workflow.settle(config, store, state, progress=progress_printer())
     result, _checked = workflow.make_plan(
@@ -147,12 +148,13 @@ def apply(
     from contentctl.plan.saved import read_plan
     from contentctl.publer.connect import connect
     from contentctl.report import render_plan
-    from contentctl.state.store import StateLock, StateStore
+    from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
     progress = progress_printer()
-    store = StateStore(config.state_path)
-    with StateLock(config.state_path, "apply", timeout=lock_timeout):
+    backend = open_backend(config)
+    store = backend.store()
+    with backend.lock("apply", timeout=lock_timeout):
         state = store.load()
         if plan_file is not None:
             saved = read_plan(cwd_of(ctx) / plan_file)

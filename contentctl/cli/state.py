@@ -20,10 +20,10 @@ def state_group() -> None:
 @click.pass_context
 def state_list(ctx: click.Context) -> None:
     """One line per post and account: status, remote id, time."""
-    from contentctl.state.store import StateStore
+    from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
-    state = StateStore(config.state_path).load()
+    state = open_backend(config).store().load()
     rows = list(state.iter_entries())  # sorted by post id, then alias
     for post_id, alias, entry in rows:
         click.echo(
@@ -41,12 +41,12 @@ def state_show(ctx: click.Context, post_id: str) -> None:
     import json
 
     from contentctl.errors import StateError
-    from contentctl.state.store import StateStore
+    from contentctl.state.backends import open_backend
 
-    config = config_for(ctx)
-    state = StateStore(config.state_path).load()
+    backend = open_backend(config_for(ctx))
+    state = backend.store().load()
     if post_id not in state.posts:
-        raise StateError(f"no post {post_id!r} in the state {config.state_path}")
+        raise StateError(f"no post {post_id!r} in the {backend.where}")
     shown = state.post_json(post_id)
     click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))
 
@@ -56,10 +56,9 @@ def state_show(ctx: click.Context, post_id: str) -> None:
 @click.pass_context
 def state_unlock(ctx: click.Context, force: bool) -> None:
     """Remove a lock left by a run that died."""
-    from contentctl.state.store import break_lock
+    from contentctl.state.backends import open_backend
 
-    config = config_for(ctx)
-    info = break_lock(config.state_path, force=force)
+    info = open_backend(config_for(ctx)).unlock(force=force)
     click.echo(f"Removed the lock held by pid {info.pid} on {info.host} ({info.command}).")
 
 
@@ -69,9 +68,9 @@ def state_unlock(ctx: click.Context, force: bool) -> None:
 @click.pass_context
 def state_push(ctx: click.Context, source: Path, force: bool) -> None:
     """Replace the state with SOURCE (e.g. contentctl.state.errored.json)."""
-    from contentctl.state.store import StateLock, StateStore
+    from contentctl.state.backends import open_backend
 
-    config = config_for(ctx)
-    with StateLock(config.state_path, "state push"):
-        state = StateStore(config.state_path).push(source, force=force)
+    backend = open_backend(config_for(ctx))
+    with backend.lock("state push"):
+        state = backend.store().push(source, force=force)
     click.echo(f"Pushed {source} as serial {state.serial}.")
