@@ -55,3 +55,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The postgres state backend's tests start a throwaway server from Debian's package.
+.PHONY: postgres
+postgres:
+	./scripts/ensure-postgres.sh
+
+test: postgres
