@@ -17,14 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contentctl.errors import ConfigError
-from contentctl.manifest.yamlio import (
-    KEY,
-    YamlProblem,
-    decode_text,
-    locate,
-    node_positions,
-    parse_documents,
-)
+from contentctl.manifest.positions import KEY, locate, node_positions
+from contentctl.manifest.yamlio import YamlProblem, decode_text, parse_documents
 from contentctl.model import (
     Account,
     Config,

@@ -6,6 +6,8 @@ post mapping into a ``Post``: ``at`` resolved to aware UTC, content split
 from method options. A broken file becomes diagnostics, never an exception,
 and the other files are still read. Positions are looked up only for files
 that have something to say (``Locator``), so the hot path stays a plain parse.
+Only regular files are opened (a named pipe would hang the run), and a text
+whose hashtag YAML took for a comment gets a warning (``hashtags``).
 The JSON Schema and the network rules are ``validate``'s job.
 """
 
@@ -21,24 +23,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from contentctl.files import open_regular
+from contentctl.manifest.discover import SUFFIXES, find_manifests, repo_relative
+from contentctl.manifest.hashtags import lost_hashtags
+from contentctl.manifest.positions import compose_documents, position
 from contentctl.manifest.times import AT_PATTERN, TimeParseError, resolve_at, zone
 from contentctl.manifest.yamlio import (
-    KEY,
     MAX_FILE_BYTES,
     ParsedDocument,
     YamlProblem,
     decode_text,
-    document_positions,
-    locate,
     parse_stream,
 )
 from contentctl.model import Config, Diagnostic, Method, Post, Severity, render_path
 from contentctl.publer_facts import CONTENT_KEYS
 
+__all__ = ["SUFFIXES", "LoadResult", "Locator", "Source", "find_manifests", "load_repo"]
+
 _METHODS = frozenset(m.value for m in Method)
 _AT = re.compile(AT_PATTERN)
 OPTION_KEYS = ("range", "share_next", "recycling", "recurring")
-SUFFIXES = (".yaml", ".yml")
 _MB = 1024 * 1024
 PARALLEL_BYTES = 2 * _MB  # about 2,500 posts
 
@@ -72,24 +78,23 @@ class LoadResult:
 
 
 class Locator:
-    """Line and column of a JSON path, re-composing a document only when first asked."""
+    """Line and column of a JSON path, re-composing a file only when first asked."""
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self._texts = texts
-        self._cache: dict[str, list[dict[tuple[Any, ...], tuple[int, int]]]] = {}
+        self._cache: dict[str, list[yaml.Node]] = {}
 
     def position(
         self, file: str, document: int, path: Path_, *, key: bool = False
     ) -> tuple[int, int]:
-        documents = self._cache.get(file)
-        if documents is None:
-            # every document of the file in one pass: a file of many failing
-            # documents is composed once, not once per document
-            documents = self._cache[file] = document_positions(self._texts.get(file, ""))
-        positions = documents[document] if document < len(documents) else {}
-        if key and (*path, KEY) in positions:
-            return positions[(*path, KEY)]
-        return locate(positions, path)
+        roots = self._cache.get(file)
+        if roots is None:
+            # every document of the file composed once: a file of many failing
+            # documents is not composed once per document
+            roots = self._cache[file] = compose_documents(self._texts.get(file, ""))
+        if document >= len(roots):
+            return 1, 1
+        return position(roots[document], path, key=key)
 
     def diagnostic(
         self,
@@ -119,6 +124,18 @@ def load_repo(config: Config, paths: Sequence[Path] | None = None) -> LoadResult
             diagnostics.append(problem or Diagnostic(rel, 1, 1, Severity.ERROR, "unreadable"))
             continue
         texts[rel] = text
+        if not isinstance(parsed, YamlProblem):
+            diagnostics.extend(
+                Diagnostic(
+                    rel,
+                    lost.line,
+                    lost.column,
+                    Severity.WARNING,
+                    lost.message,
+                    render_path(lost.path),
+                )
+                for lost in lost_hashtags(text)
+            )
         found, found_diags = _sources(rel, parsed, locator)
         diagnostics.extend(found_diags)
         for source in found:
@@ -129,60 +146,6 @@ def load_repo(config: Config, paths: Sequence[Path] | None = None) -> LoadResult
                 diagnostics.append(built.skipped)
     posts = tuple(s.post for s in sources if s.post is not None)
     return LoadResult(posts, tuple(sorted(diagnostics)), tuple(sorted(rels)), tuple(sources), texts)
-
-
-def find_manifests(
-    config: Config, paths: Sequence[Path] | None = None
-) -> tuple[list[Path], list[Diagnostic]]:
-    """The manifest files to read (sorted, deduplicated) and problems with the given paths."""
-    root = config.root.resolve()
-    targets = list(paths) if paths else [config.content_dir]
-    found: dict[str, Path] = {}  # real path → as found; a file linked twice is read once
-    problems: list[Diagnostic] = []
-    for target in targets:
-        resolved = target.resolve()
-        if resolved != root and root not in resolved.parents:
-            problems.append(
-                _error(config.relpath(target), f"{target} is outside the repo ({root})")
-            )
-        elif resolved.is_dir():
-            for path, linked in _walk(str(resolved)):
-                real = os.path.realpath(path) if linked else path
-                if real.startswith(f"{root}{os.sep}"):
-                    found.setdefault(real, Path(path))
-                else:
-                    problems.append(_error(_rel(root, path), f"links to {real}, outside the repo"))
-        elif resolved.is_file():
-            found.setdefault(str(resolved), resolved)
-        else:
-            problems.append(_error(config.relpath(target), f"no such file or folder: {target}"))
-    found.pop(str(config.path.resolve()), None)
-    return [found[real] for real in sorted(found)], problems
-
-
-def _walk(folder: str) -> list[tuple[str, bool]]:
-    """YAML files under ``folder`` as (path, is a symlink), skipping hidden entries.
-
-    ``os.scandir`` tells symlinks from its directory read, so only links pay
-    for a ``realpath``.
-    """
-    out: list[tuple[str, bool]] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                out.extend(_walk(entry.path))
-            elif entry.name.endswith(SUFFIXES) and entry.is_file():
-                out.append((entry.path, entry.is_symlink()))
-    return out
-
-
-def _rel(root: Path, path: str) -> str:
-    prefix = f"{root}{os.sep}"
-    if path.startswith(prefix):
-        return path[len(prefix) :].replace(os.sep, "/")
-    return path
 
 
 def _error(file: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
@@ -199,7 +162,7 @@ def _read_all(files: Sequence[Path], root: Path, config: Config) -> list[_Read]:
     a pool costs more than it saves (perf-floor.md: -32% at 10k posts, -10% at 1k).
     """
     jobs = [
-        (str(path), _rel(root, str(path)) if path.is_absolute() else config.relpath(path))
+        (str(path), repo_relative(root, str(path)) if path.is_absolute() else config.relpath(path))
         for path in files
     ]
     total = 0
@@ -225,15 +188,16 @@ def _read_one(job: tuple[str, str]) -> _Read:
 
 def _read(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            # refused before reading: a huge file costs a stat, not its bytes
-            return None, _error(
-                rel,
-                f"file is {size // _MB} MB, larger than the {MAX_FILE_BYTES // _MB} MB "
-                "limit for a manifest",
-            )
-        return decode_text(path.read_bytes()), None
+        with open_regular(path, "manifest") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                # refused before reading: a huge file costs a stat, not its bytes
+                return None, _error(
+                    rel,
+                    f"file is {size // _MB} MB, larger than the {MAX_FILE_BYTES // _MB} MB "
+                    "limit for a manifest",
+                )
+            return decode_text(handle.read()), None
     except OSError as exc:
         return None, _error(rel, f"cannot read: {exc.strerror or exc}")
     except YamlProblem as exc:

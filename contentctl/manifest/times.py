@@ -5,19 +5,26 @@ taken as written; a local time (``2027-03-01T09:00``, ``2027-03-01 09:00``)
 is read in an IANA timezone with ``zoneinfo``. A local time that does not
 exist (the spring DST gap) or exists twice (the autumn overlap) is refused,
 naming both instants it could mean, because guessing would publish an hour
-off. ``parse_date`` reads the dates of ranges and repeat rules. Problems are
-raised as ``TimeParseError`` (a ValueError) for the caller to locate.
+off. A time outside ``EARLIEST``..``LATEST`` is refused too: near the ends of
+the calendar a zone's offset would carry it past year 1 or 9999 (Python's
+``OverflowError``), and before 1970 nothing can be scheduled. ``parse_date``
+reads the dates of ranges and repeat rules. Problems are raised as
+``TimeParseError`` (a ValueError) for the caller to locate.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 AT_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 _AT = re.compile(AT_PATTERN)
+# Two days inside datetime's range: every instant between can be shown in every zone
+# (offsets stay under 26 hours) and written as four-digit-year UTC.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 
 
 class TimeParseError(ValueError):
@@ -28,7 +35,8 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``, or TimeParseError."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the zone database ("Europe") or a name too long for a path
         raise TimeParseError(f"unknown IANA timezone {name!r}") from None
 
 
@@ -42,9 +50,19 @@ def resolve_at(value: str, timezone: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise TimeParseError(f"{value!r} is not a valid date and time: {exc}") from None
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    return _local_to_utc(parsed, zone(timezone), timezone)
+    try:
+        if parsed.tzinfo is not None:
+            moment = parsed.astimezone(UTC)
+        else:
+            moment = _local_to_utc(parsed, zone(timezone), timezone)
+    except OverflowError:
+        moment = None  # past year 1 or 9999 once the offset is applied
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise TimeParseError(
+            f"{value!r} is outside the times contentctl can schedule "
+            f"({EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} UTC)"
+        )
+    return moment
 
 
 def _local_to_utc(local: datetime, tz: ZoneInfo, name: str) -> datetime:

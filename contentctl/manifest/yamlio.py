@@ -7,9 +7,13 @@ strict so that what the schema sees is what the author meant:
 - timestamps stay strings (``at: 2026-01-01T09:00:00+01:00`` is text, not a
   datetime that would fail ``type: string`` and break the compare with state);
 - only ``true``/``false`` are booleans (YAML 1.1's ``yes``/``no``/``on`` stay text);
-- duplicate keys are an error (PyYAML would silently keep the last one);
+- duplicate keys are an error (PyYAML would silently keep the last one), and so
+  is a key that is not text (``2027:``, ``1:``, a bare ``?``, ``null:``): JSON,
+  the schemas and the state only have text keys;
 - alias expansion is bounded ("billion laughs"), as are file size and nesting;
-- files must be UTF-8 text without NUL bytes and without tab indentation.
+- files must be UTF-8 text without NUL bytes and without tab indentation, and
+  no value may hold a control character, written raw or as an escape
+  (``"\\0"``, ``"\\x01"``): each is reported at its own line and column.
 
 Errors are raised as ``YamlProblem`` carrying a 1-based line and column; the
 caller turns them into diagnostics.
@@ -18,7 +22,6 @@ caller turns them into diagnostics.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -71,21 +74,47 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc]
             if tag == _STR and type(key_node) is yaml.ScalarNode:
                 key: Any = key_node.value
             elif tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem("merge keys (<<) are not supported", *_pos(key_node))
+                raise YamlProblem("merge keys (<<) are not supported", *node_position(key_node))
             else:
                 key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, Hashable) or isinstance(key, list | dict):
-                    raise YamlProblem("a mapping key must be a plain value", *_pos(key_node))
+                if not isinstance(key, str):
+                    raise YamlProblem(_key_message(key_node, key), *node_position(key_node))
             if key in mapping:
                 first = _first_line(self, node, key)
                 raise YamlProblem(
-                    f"duplicate key {key!r} (first defined on line {first})", *_pos(key_node)
+                    f"duplicate key {key!r} (first defined on line {first})",
+                    *node_position(key_node),
                 )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
 
 _STR = "tag:yaml.org,2002:str"
+
+
+def _key_message(node: yaml.Node, key: Any) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a mapping key must be text, not a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping key must be text, not a mapping"
+    if key is None and not node.value:
+        return "a mapping key must be text, not empty; write the key's name"
+    return f'a mapping key must be text, not {describe_value(key)}; quote it: "{node.value}":'
+
+
+def describe_value(value: Any) -> str:
+    """How messages name a value of the wrong kind: "a list", "the number 2027", ..."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"the text {str(value)[:40]!r}"
 
 
 def _first_line(loader: Any, node: yaml.MappingNode, key: Any) -> int:
@@ -98,30 +127,58 @@ def _first_line(loader: Any, node: yaml.MappingNode, key: Any) -> int:
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 
 
-def _pos(node: yaml.Node) -> tuple[int, int]:
+def _unsupported_tag(loader: Any, node: yaml.Node) -> Any:
+    # These build bytes, datetimes, sets or pairs: nothing a JSON Schema or the state can hold.
+    short = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise YamlProblem(
+        f"the tag {short} is not supported; write text, a number, true/false, a list or a mapping",
+        *node_position(node),
+    )
+
+
+for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
+    StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _unsupported_tag)
+
+
+def node_position(node: yaml.Node) -> tuple[int, int]:
+    """1-based (line, column) where ``node`` starts."""
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _check_expansion(root: yaml.Node) -> None:
-    """Reject documents whose aliases expand past MAX_EXPANDED_NODES or MAX_DEPTH."""
+    """Reject documents whose aliases expand past MAX_EXPANDED_NODES or MAX_DEPTH.
+
+    Only what aliases add is counted: the nodes written out in the file are
+    bounded by MAX_FILE_BYTES, and a 100,000-post file with a ``*`` in a text is
+    no bomb.
+    """
     sizes: dict[int, int] = {}
+    added = 0
 
     def size(node: yaml.Node, depth: int) -> int:
         if depth > MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *_pos(node))
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *node_position(node))
         sizes[id(node)] = 1  # cycles count once; the constructor handles them
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+            if isinstance(node, yaml.SequenceNode)
+            else ()
+        )
         total = 1
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += size(item, depth + 1)
-        if total > MAX_EXPANDED_NODES:
-            raise YamlProblem("aliases expand to too many nodes (possible alias bomb)", *_pos(node))
+        for child in children:
+            known = sizes.get(id(child))
+            if known is None:
+                total += size(child, depth + 1)
+                continue
+            nonlocal added
+            added += known  # an alias: its node tree again, in full
+            total += known
+            if added > MAX_EXPANDED_NODES:
+                raise YamlProblem(
+                    "aliases expand to too many nodes (possible alias bomb)", *node_position(node)
+                )
         sizes[id(node)] = total
         return total
 
@@ -136,8 +193,10 @@ def decode_text(raw: bytes) -> str:
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit for a manifest"
         )
     if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise YamlProblem("binary file (NUL byte), not YAML text", line, 1)
+        at = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, at) + 1
+        column = at - raw.rfind(b"\n", 0, at)
+        raise YamlProblem("binary file (NUL byte), not YAML text", line, column)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -168,6 +227,7 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
     loader = StrictLoader(text)
     docs: list[ParsedDocument] = []
     has_aliases = "*" in text
+    has_escapes = _ESCAPE_HINT.search(text) is not None
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -175,19 +235,79 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
                 continue
             if has_aliases:  # without a '*' there is no alias to expand
                 _check_expansion(node)
+            if has_escapes:  # without one, the reader already refused every control character
+                _check_escapes(node, text)
             data = loader.construct_document(node)
-            docs.append(ParsedDocument(data, *_pos(node), _item_positions(node, list_key)))
+            docs.append(ParsedDocument(data, *node_position(node), _item_positions(node, list_key)))
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblem(_reader_message(exc), *_index_pos(text, exc.position)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(_syntax_message(exc, text, line, col), line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML syntax: {exc}") from None
+        raise YamlProblem("YAML syntax: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
     return docs
+
+
+# Escapes that can write a control character in a double-quoted scalar: a cheap test
+# that keeps the node walk below off files that have none.
+_ESCAPE_HINT = re.compile(r"\\[0abefvNxuU]")
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SHORT_ESCAPES = {"0": 0, "a": 7, "b": 8, "e": 0x1B, "f": 0x0C, "v": 0x0B, "N": 0x85}
+# tab and the line breaks are text; every other C0 and C1 control character, and DEL, is not
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _index_pos(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` of ``text``."""
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _reader_message(exc: yaml.reader.ReaderError) -> str:
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    if CONTROL.match(chr(code)):
+        return f"control character U+{code:04X} in the file; YAML text cannot hold it"
+    return f"character U+{code:04X} is not allowed in YAML text"
+
+
+def _check_escapes(root: yaml.Node, text: str) -> None:
+    """Refuse a double-quoted scalar whose escapes write a control character, at the escape."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style == '"' and CONTROL.search(node.value):
+                raise _escape_problem(text, node)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _escape_problem(text: str, node: yaml.ScalarNode) -> YamlProblem:
+    start, end = node.start_mark.index, node.end_mark.index
+    for match in _ESCAPE.finditer(text, start, end):
+        escape = match.group()
+        code = _SHORT_ESCAPES.get(escape[1]) if len(escape) == 2 else int(escape[2:], 16)
+        if code is not None and CONTROL.match(chr(code)):
+            return YamlProblem(
+                f'control character U+{code:04X} (written "{escape}") in a value; '
+                "text and paths cannot hold control characters",
+                *_index_pos(text, match.start()),
+            )
+    return YamlProblem(
+        "a value holds a control character; text and paths cannot hold them", *node_position(node)
+    )
 
 
 def _item_positions(node: yaml.Node, key: str) -> tuple[tuple[int, int], ...]:
@@ -198,7 +318,7 @@ def _item_positions(node: yaml.Node, key: str) -> tuple[tuple[int, int], ...]:
                 and k.value == key
                 and isinstance(v, yaml.SequenceNode)
             ):
-                return tuple(_pos(item) for item in v.value)
+                return tuple(node_position(item) for item in v.value)
     return ()
 
 
@@ -212,69 +332,3 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int, col: int) -
     if char in ("@", "`") and "cannot start any token" in message:
         return f"a plain value cannot start with {char!r}; quote the value"
     return f"YAML syntax: {message}"
-
-
-KEY = "\x00key"  # path suffix under which node_positions also records a key's own position
-
-
-def node_positions(text: str, document: int = 0) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """Map every JSON path (as a key tuple) of one document to its (line, column).
-
-    Used only for files that have errors: re-composing is cheap (well under a
-    millisecond per post) and keeps the hot path free of position tracking.
-    """
-    found = document_positions(text, last=document)
-    return found[document] if document < len(found) else {}
-
-
-def document_positions(
-    text: str, last: int | None = None
-) -> list[dict[tuple[Any, ...], tuple[int, int]]]:
-    """``node_positions`` of every document (up to ``last``) in one pass over the stream."""
-    loader = StrictLoader(text)
-    out: list[dict[tuple[Any, ...], tuple[int, int]]] = []
-    try:
-        while loader.check_node() and (last is None or len(out) <= last):
-            node = loader.get_node()
-            if node is not None:
-                positions: dict[tuple[Any, ...], tuple[int, int]] = {}
-                _walk(node, (), positions, 0)
-                out.append(positions)
-    except yaml.YAMLError:
-        pass
-    finally:
-        loader.dispose()
-    return out
-
-
-def _walk(
-    node: yaml.Node,
-    path: tuple[Any, ...],
-    out: dict[tuple[Any, ...], tuple[int, int]],
-    depth: int,
-) -> None:
-    if depth > MAX_DEPTH or len(out) > MAX_EXPANDED_NODES:
-        return
-    out.setdefault(path, _pos(node))
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            out.setdefault((*path, key), _pos(k))
-            out.setdefault((*path, key, KEY), _pos(k))
-            _walk(v, (*path, key), out, depth + 1)
-            # a scalar's own position points at the value; a container's at its key line
-            out[(*path, key)] = _pos(k) if not isinstance(v, yaml.ScalarNode) else _pos(v)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*path, i), out, depth + 1)
-
-
-def locate(
-    positions: dict[tuple[Any, ...], tuple[int, int]], path: tuple[Any, ...]
-) -> tuple[int, int]:
-    """Position of the deepest known prefix of ``path`` (schema paths can end past the data)."""
-    for end in range(len(path), -1, -1):
-        pos = positions.get(path[:end])
-        if pos is not None:
-            return pos
-    return 1, 1

@@ -229,7 +229,7 @@ def test_format_file_checks_without_writing_and_writes_when_asked(tmp_path: Path
 def test_format_file_locates_a_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_bytes(b"id: a\ntext: \x00\n")
-    with pytest.raises(ManifestError, match=r"bad\.yaml:2:1: binary file"):
+    with pytest.raises(ManifestError, match=r"bad\.yaml:2:7: binary file"):
         format_file(path)
 
 
@@ -272,7 +272,9 @@ TRICKY = [
     "a\nb", "a\n\nb\n", "x\n\n", "\nx", "emoji 🚀 ünïcode", "long " * 30, "line\r\nbreak",
 ]  # fmt: skip
 
-texts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=120))
+# control characters other than tab and line breaks are refused by the loader (issue 12)
+_characters = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r")
+texts = st.one_of(st.sampled_from(TRICKY), st.text(_characters, max_size=120))
 scalars = st.one_of(texts, st.integers(-(10**6), 10**6), st.booleans(), st.none())
 media_items = st.fixed_dictionaries(
     {},
