@@ -8,6 +8,7 @@ same, repaired state.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,25 @@ def check(
 
     with paused_gc():
         result, diagnostics = check_repo(config, paths, now=now)
+        if paths:
+            # pre-commit passes only the changed files, but a duplicate id or a too-close
+            # time can pair a changed file with an unchanged one: check them against all
+            _, every = check_repo(config, [config.content_dir, *paths], now=now)
+            given = [config.relpath(path) for path in paths]
+            diagnostics = tuple(sorted({*diagnostics, *(d for d in every if _involves(d, given))}))
     return Checked(result, diagnostics)
+
+
+_PLACE = re.compile(r"\bat (\S+?):\d+:\d+\b")
+
+
+def _involves(diagnostic: Diagnostic, given: Sequence[str]) -> bool:
+    """Whether a diagnostic is in one of the ``given`` files or folders, or names a place there.
+
+    The repo-wide rules name the other post's place (\"first defined at FILE:LINE:COL\").
+    """
+    files = [diagnostic.file, *_PLACE.findall(diagnostic.message)]
+    return any(file == g or file.startswith(f"{g.rstrip('/')}/") for file in files for g in given)
 
 
 def desired_targets(config: Config, checked: Checked) -> list[Target]:
