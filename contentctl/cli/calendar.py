@@ -61,11 +61,11 @@ def calendar(
     from contentctl.plan.build import PlanOptions
     from contentctl.report.calendar import build_calendar, calendar_to_json
     from contentctl.report.calendar_html import render_calendar_html
-    from contentctl.state.store import StateStore
+    from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
     cwd = cwd_of(ctx)
-    state = StateStore(config.state_path).load()
+    state = open_backend(config).store().load()  # read only: no lock, as plan without settling
     notes = []
     if state.intents:
         notes.append(
