@@ -11,13 +11,14 @@ import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from contentctl.errors import ManifestError, StalePlanError
 from contentctl.manifest.load import LoadResult
 from contentctl.model import Config, Diagnostic, Severity
+from contentctl.plan import binding
 from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_digest
 from contentctl.plan.targets import Target, build_targets
 from contentctl.state.store import State, StateStore
@@ -83,6 +84,11 @@ def desired_targets(config: Config, checked: Checked) -> list[Target]:
     return build_targets(config, checked.result.posts)
 
 
+def bind_remote(config: Config, state: State) -> list[str]:
+    """Bind ``state`` to the remote this run talks to, or refuse another remote (StateError)."""
+    return binding.bind(state, binding.current_remote(config))
+
+
 def settle(
     config: Config,
     store: StateStore,
@@ -115,12 +121,16 @@ def make_plan(
     checked = check(config, paths, now=options.now)
     with paused_gc():
         targets = desired_targets(config, checked)
-        return build_plan(targets, state, options, notes=notes), checked
+        plan = build_plan(targets, state, options, notes=notes)
+    return replace(plan, remote=binding.current_remote(config).describe()), checked
 
 
 def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
     """Refuse a plan made against another state or other manifests, naming what changed."""
     reasons = []
+    remote = binding.current_remote(config).describe()
+    if plan.remote and plan.remote != remote:
+        reasons.append(f"the plan was made against {plan.remote}, this run talks to {remote}")
     if state.intents:
         reasons.append("an interrupted apply left work to settle (`contentctl plan` settles it)")
     if not plan.state_lineage:

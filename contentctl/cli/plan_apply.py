@@ -13,6 +13,7 @@ from contentctl.cli.base import cli, config_for, cwd_of, exit_with, progress_pri
 from contentctl.errors import ExitCode
 
 if TYPE_CHECKING:
+    from contentctl.model import Config
     from contentctl.plan.build import PlanOptions
 
 _Command = TypeVar("_Command", bound=Callable[..., None])
@@ -46,6 +47,20 @@ _published_flags = [
     ),
     click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
 ]
+
+
+def config_remote(config: Config) -> str:
+    from contentctl.plan.binding import current_remote
+
+    return current_remote(config).describe()
+
+
+def _warn_sandbox(config: Config) -> None:
+    from contentctl.plan.binding import sandbox_warning
+
+    warning = sandbox_warning(config)
+    if warning:
+        click.echo(warning, err=True)
 
 
 def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command], _Command]:
@@ -104,11 +119,14 @@ def plan(
     backend = open_backend(config)
     store = backend.store()
     state = store.load()
-    notes: list[str] = []
+    _warn_sandbox(config)
+    notes = workflow.bind_remote(config, state)
     if state.intents:
         with backend.lock("plan", timeout=lock_timeout):
             state = store.load()
-            state, notes = workflow.settle(config, store, state, progress=progress_printer())
+            notes = workflow.bind_remote(config, state)
+            state, settled = workflow.settle(config, store, state, progress=progress_printer())
+            notes += settled
     result, _checked = workflow.make_plan(
         config, state, _plan_options(replace_published, delete_published), notes=notes
     )
@@ -156,12 +174,16 @@ def apply(
     store = backend.store()
     with backend.lock("apply", timeout=lock_timeout):
         state = store.load()
+        _warn_sandbox(config)
+        bound = workflow.bind_remote(config, state)
         if plan_file is not None:
             saved = read_plan(cwd_of(ctx) / plan_file)
             workflow.check_saved_plan(saved, config, state)
             result = saved
+            click.echo(f"Remote: {saved.remote or config_remote(config)}")
         else:
-            state, notes = workflow.settle(config, store, state, progress=progress)
+            state, settled = workflow.settle(config, store, state, progress=progress)
+            notes = [*bound, *settled]
             result, _ = workflow.make_plan(
                 config, state, _plan_options(replace_published, delete_published), notes=notes
             )

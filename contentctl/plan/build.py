@@ -93,6 +93,7 @@ class Plan:
     state_serial: int
     state_digest: str = ""  # set only on a saved plan (see planfile.save_plan)
     notes: tuple[str, ...] = ()  # e.g. what settling an interrupted apply found
+    remote: str = ""  # the Publer it was made against ("sandbox (workspace …)"); "" unknown
 
     @cached_property
     def manifests_digest(self) -> str:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import NotRequired, TypedDict, cast
 
 from contentctl.errors import PlanError
 from contentctl.model import JSONValue
@@ -51,13 +51,14 @@ class PlanJSON(TypedDict):
     counts: dict[str, int]
     has_changes: bool
     notes: list[str]
+    remote: NotRequired[str]
     state: PlanStateJSON
     manifests_digest: str
     changes: list[ChangeJSON]
 
 
 def plan_to_json(plan: Plan) -> PlanJSON:
-    return {
+    document: PlanJSON = {
         "format_version": PLAN_FORMAT_VERSION,
         "created_at": format_utc(plan.created_at),
         "summary": plan.summary(),
@@ -72,6 +73,9 @@ def plan_to_json(plan: Plan) -> PlanJSON:
         "manifests_digest": plan.manifests_digest,
         "changes": [_change_to_json(change) for change in plan.changes],
     }
+    if plan.remote:
+        document["remote"] = plan.remote
+    return document
 
 
 def _change_to_json(change: Change) -> ChangeJSON:
@@ -108,6 +112,7 @@ def plan_from_json(data: Mapping[str, object]) -> Plan:
             state_serial=int(state["serial"]),
             state_digest=state["digest"],
             notes=tuple(document.get("notes", ())),
+            remote=str(document.get("remote", "")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlanError(f"the saved plan is malformed ({exc!r}); make the plan again") from None

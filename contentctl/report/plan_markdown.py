@@ -20,7 +20,8 @@ MARKER = "<!-- contentctl-plan -->"
 def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment: counts first, each post folded, always under ``limit`` chars."""
     now = now or plan.created_at
-    head = [MARKER, "### contentctl plan", "", f"**{plan.summary()}**", ""]
+    head = [MARKER, *([f"Remote: {plan.remote}", ""] if plan.remote else [])]
+    head.extend(["### contentctl plan", "", f"**{plan.summary()}**", ""])
     head.append("| create | update | replace | delete | blocked | unchanged |")
     head.append("|---:|---:|---:|---:|---:|---:|")
     counts = plan.counts

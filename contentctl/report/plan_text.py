@@ -86,7 +86,8 @@ def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None)
     paint: Callable[[Action, str], str] = (
         (lambda action, s: f"\x1b[{_COLOUR[action]}m{s}\x1b[0m") if color else (lambda _a, s: s)
     )
-    out = [plan.summary()]
+    out = [f"Remote: {plan.remote}"] if plan.remote else []
+    out.append(plan.summary())
     out.extend(plan.notes)
     shown = [c for c in plan.changes if c.action is not Action.NOOP]
     unchanged = len(plan.changes) - len(shown)

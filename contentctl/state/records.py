@@ -250,6 +250,8 @@ class StateJSON(TypedDict):
     lineage: str
     media: dict[str, MediaJSON]
     posts: dict[str, dict[str, EntryJSON]]
+    # "sandbox" or the API base URL; absent in states written before it was recorded
+    remote: NotRequired[str]
     serial: int
     workspace_id: str
 
@@ -265,6 +267,8 @@ class State:
     media: dict[str, MediaRecord] = field(default_factory=dict)
     intents: dict[str, Intent] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    # The remote the state describes ("sandbox" or a base URL); None: not recorded yet.
+    remote: str | None = None
     _on_disk: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
@@ -308,7 +312,7 @@ class State:
 
     def document(self) -> StateJSON:
         """The JSON document; its specs are this state's own dicts, so don't mutate it."""
-        return {
+        document: StateJSON = {
             "format_version": self.format_version,
             "intents": {batch: intent.to_json() for batch, intent in self.intents.items()},
             "lineage": self.lineage,
@@ -320,6 +324,9 @@ class State:
             "serial": self.serial,
             "workspace_id": self.workspace_id,
         }
+        if self.remote is not None:
+            document["remote"] = self.remote
+        return document
 
     def to_json(self) -> StateJSON:
         """A deep copy as a JSON document, keys sorted at every level."""
@@ -346,6 +353,7 @@ class State:
             media={sha: MediaRecord.from_json(data) for sha, data in doc["media"].items()},
             intents={batch: Intent.from_json(data) for batch, data in doc["intents"].items()},
             format_version=doc["format_version"],
+            remote=doc.get("remote"),
         )
 
     def content_digest(self) -> str:

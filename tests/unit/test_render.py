@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,8 @@ def mixed_plan() -> Plan:
     ):
         state.set_entry(t.post_id, t.alias, Entry.from_json(entry(t, status)))  # type: ignore[arg-type]
     targets = [new, new_text, new_time, live_new, same]
-    return build_plan(targets, state, PlanOptions(now=NOW))
+    plan = build_plan(targets, state, PlanOptions(now=NOW))
+    return replace(plan, remote="sandbox (workspace 6650f1c2a1b2c3d4e5f60718)")
 
 
 def check_golden(name: str, text: str) -> None:

@@ -117,13 +117,14 @@ def test_plan_prints_the_view_its_format_names(repo: Path) -> None:
     }
     assert [result.exit_code for result in out.values()] == [0, 0, 0]
     text, markdown = out["text"].stdout, out["markdown"].stdout
+    remote = "Remote: sandbox (workspace 6650f1c2a1b2c3d4e5f60718)\n"
     assert text.startswith(
-        "Plan: 40 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked.\n"
+        f"{remote}Plan: 40 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked.\n"
     )
     assert text.endswith(
         "\nSaved the plan to text.plan. Apply exactly it with: contentctl apply text.plan\n"
     )
-    assert markdown.startswith(f"{MARKER}\n### contentctl plan\n")
+    assert markdown.startswith(f"{MARKER}\n{remote}\n### contentctl plan\n")
     assert "Saved the plan" not in markdown
     saved = json.loads((repo / "json.plan").read_text("utf-8"))
     shown = json.loads(out["json"].stdout)
