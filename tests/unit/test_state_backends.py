@@ -19,9 +19,11 @@ from contentctl.state.backends import open_backend
 from contentctl.state.backends.gitcmd import TOKEN_ENV, _environment
 from contentctl.state.backends.holder import Holder
 
+WORKSPACE = "6650f1c2a1b2c3d4e5f60718"
+
 
 def config_with(tmp_path: Path, state: str) -> Config:
-    (tmp_path / "contentctl.yaml").write_text(f"workspace: w\nstate: {state}\n", "utf-8")
+    (tmp_path / "contentctl.yaml").write_text(f"workspace: {WORKSPACE}\nstate: {state}\n", "utf-8")
     return load_config(tmp_path / "contentctl.yaml", environ={})
 
 
