@@ -3,7 +3,7 @@
 ``PostgresBackend(config, settings)`` connects with the URL in the environment
 variable ``settings.url_env`` (never in a file, never in a message) and keeps
 each state under its ``name`` in three tables of ``settings.schema``:
-``states`` (serial, lineage, media, journal), ``entries`` (one row per post ×
+``states`` (serial, lineage and the document's other members), ``entries`` (one row per post ×
 account) and ``locks`` (who holds the lock). A write is one transaction that
 locks the ``states`` row and goes on only if its serial is still the one the
 run read; it rewrites only the entries that changed. The lock is a
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from contentctl.errors import ConfigError, StateError, StateLockedError
 from contentctl.model import Config, StateBackendConfig, StateBackendKind
-from contentctl.state.backends.docstore import BackendUnavailableError, DocumentStore
+from contentctl.state.backends.docstore import BackendUnavailableError, DocumentStore, checked
 from contentctl.state.backends.holder import UNLOCK_COMMAND, Holder, wait_for_lock
 from contentctl.state.records import StateJSON
 from contentctl.state.store import StateStore
@@ -38,10 +38,9 @@ CREATE TABLE IF NOT EXISTS {schema}.states (
     name text PRIMARY KEY,
     lineage text NOT NULL,
     serial bigint NOT NULL,
-    format_version integer NOT NULL,
-    workspace_id text NOT NULL,
-    media jsonb NOT NULL,
-    intents jsonb NOT NULL,
+    -- every other member of the document but posts (format_version, workspace,
+    -- remote, media, journal), so a member a newer contentctl adds is kept too
+    members jsonb NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS {schema}.entries (
@@ -167,10 +166,7 @@ class PostgresBackend:
         with self._session("read") as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             row = conn.execute(
-                self._sql(
-                    "SELECT lineage, serial, format_version, workspace_id, media, intents "
-                    "FROM {schema}.states WHERE name = %s"
-                ),
+                self._sql("SELECT lineage, serial, members FROM {schema}.states WHERE name = %s"),
                 (self.name,),
             ).fetchone()
             if row is None:
@@ -180,22 +176,15 @@ class PostgresBackend:
                 self._sql("SELECT post_id, alias, entry FROM {schema}.entries WHERE state = %s"),
                 (self.name,),
             ).fetchall()
-        lineage, serial, format_version, workspace_id, media, intents = row
+        lineage, serial, members = row
         posts: dict[str, dict[str, Any]] = {}
         rows: dict[tuple[str, str], str] = {}
         for post_id, alias, entry in entries:
             posts.setdefault(post_id, {})[alias] = entry
             rows[(post_id, alias)] = _canonical(entry)
         self._rows, self._rows_serial = rows, serial
-        document: StateJSON = {
-            "format_version": format_version,
-            "intents": intents,
-            "lineage": lineage,
-            "media": media,
-            "posts": posts,
-            "serial": serial,
-            "workspace_id": workspace_id,
-        }
+        found = {**members, "lineage": lineage, "posts": posts, "serial": serial}
+        document = checked(found, source=f"the {self.where}")  # as a state file is, on load
         return document
 
     def write(self, document: StateJSON, *, expected: int | None) -> None:
@@ -214,28 +203,24 @@ class PostgresBackend:
             stored = None if found is None else int(found[0])
             if stored != expected:
                 raise self._conflict(stored, expected)
-            values = (
-                document["lineage"],
-                document["serial"],
-                document["format_version"],
-                document["workspace_id"],
-                Jsonb(document["media"]),
-                Jsonb(document["intents"]),
-                self.name,
-            )
+            members = {
+                key: value
+                for key, value in document.items()
+                if key not in ("lineage", "posts", "serial")
+            }
+            values = (document["lineage"], document["serial"], Jsonb(members), self.name)
             if stored is None:
                 conn.execute(
                     self._sql(
-                        "INSERT INTO {schema}.states (lineage, serial, format_version, "
-                        "workspace_id, media, intents, name) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                        "INSERT INTO {schema}.states (lineage, serial, members, name) "
+                        "VALUES (%s, %s, %s, %s)"
                     ),
                     values,
                 )
             else:
                 conn.execute(
                     self._sql(
-                        "UPDATE {schema}.states SET lineage = %s, serial = %s, "
-                        "format_version = %s, workspace_id = %s, media = %s, intents = %s, "
+                        "UPDATE {schema}.states SET lineage = %s, serial = %s, members = %s, "
                         "updated_at = now() WHERE name = %s"
                     ),
                     values,
