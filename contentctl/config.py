@@ -4,20 +4,28 @@ Finds the config upward from a folder (as git finds ``.git``), checks it
 against ``schemas/config.schema.json``, resolves paths against its folder and
 applies the environment overrides of SPEC.md ("Secrets and bad input"). An
 unreadable or invalid config is the one fatal input error: it raises
-``ConfigError`` with file:line:col.
+``ConfigError`` with file:line:col. Beyond the schema (which gives workspace
+and account ids Publer's shape, 24 lowercase hex characters) it checks what
+needs the whole file or the environment: a real endpoint needs a workspace
+id, and one account id has one alias (the state is kept per alias, so two
+aliases would post twice). Only a regular file is read: a FIFO named
+contentctl.yaml is refused without being opened.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Mapping
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contentctl.errors import ConfigError
+from contentctl.files import read_regular
 from contentctl.manifest.positions import KEY, locate, node_positions
+from contentctl.manifest.times import TimeParseError, zone
 from contentctl.manifest.yamlio import YamlProblem, decode_text, parse_documents
 from contentctl.model import (
     Account,
@@ -33,6 +41,7 @@ CONFIG_NAME = "contentctl.yaml"
 DEFAULT_STATE = "contentctl.state.json"
 DEFAULT_CONTENT = "content"
 MAX_BATCH = MAX_BULK_POSTS  # defaults.batch_size at most (config.schema.json says it too)
+PUBLER_ID = re.compile(r"^[0-9a-f]{24}$")  # publer-api.md: ids are 24-hex Mongo-style strings
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -46,13 +55,14 @@ def find_config(start: Path) -> Path:
     """The contentctl.yaml at ``start`` (a folder, a manifest or the config itself) or in the
     nearest folder above it."""
     start = start.resolve()
-    if start.is_file():
+    mode = _mode(start)
+    if mode is not None and not stat.S_ISDIR(mode):
         if start.name == CONFIG_NAME:
-            return start
+            return start  # load_config refuses it if it is no regular file
         start = start.parent  # a manifest: its repo's config is above it
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+        if _mode(candidate) is not None:
             return candidate
     raise ConfigError(
         f"no {CONFIG_NAME} found in {start} or any folder above it",
@@ -60,11 +70,22 @@ def find_config(start: Path) -> Path:
     )
 
 
+def _mode(path: Path) -> int | None:
+    """``st_mode`` of ``path`` (links followed), None if there is nothing there."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        # a name too long, a loop of links, a folder that cannot be searched
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     """Read, check and resolve one contentctl.yaml."""
     env = os.environ if environ is None else environ
     try:
-        text = decode_text(path.read_bytes())
+        text = decode_text(read_regular(path, "the config"))
         docs = parse_documents(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
@@ -74,6 +95,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(f"{path}:1:1: the config must be one YAML mapping")
     data: dict[str, Any] = docs[0][0]
     _check_schema(path, text, data)
+    _check_aliases(path, text, data)
 
     root = path.parent.resolve()
     accounts = {
@@ -87,19 +109,20 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     }
     timezone = str(data.get("timezone", "UTC"))
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone(timezone)
+    except TimeParseError as exc:
         line, col = locate(node_positions(text), ("timezone",))
-        raise ConfigError(f"{path}:{line}:{col}: unknown IANA timezone {timezone!r}") from None
+        raise ConfigError(f"{path}:{line}:{col}: {exc}") from None
     defaults: dict[str, Any] = data.get("defaults", {})
     api_key = env.get("PUBLER_API_KEY") or None
     endpoint = env.get("CONTENTCTL_ENDPOINT") or str(
         data.get("endpoint", "sandbox" if api_key is None else "https://app.publer.com/api/v1")
     )
+    workspace_id = _workspace_id(path, text, data, env, endpoint)
     state_path, state_backend = _state_settings(root, data.get("state"), path, text)
     return Config(
         path=path.resolve(),
-        workspace_id=env.get("PUBLER_WORKSPACE_ID") or str(data.get("workspace", "")),
+        workspace_id=workspace_id,
         endpoint=endpoint.rstrip("/"),
         timezone=timezone,
         content_dir=_inside(root, str(data.get("content", DEFAULT_CONTENT)), path, text, "content"),
@@ -135,6 +158,50 @@ def _state_settings(
         name=str(value.get("name", defaults.name)),
     )
     return file, settings
+
+
+def _workspace_id(
+    path: Path, text: str, data: dict[str, Any], env: Mapping[str, str], endpoint: str
+) -> str:
+    """The workspace id (PUBLER_WORKSPACE_ID over ``workspace:``), which a real endpoint needs."""
+    env_workspace = env.get("PUBLER_WORKSPACE_ID") or ""
+    if env_workspace and not PUBLER_ID.match(env_workspace):
+        raise ConfigError(
+            f"PUBLER_WORKSPACE_ID {env_workspace[:40]!r} is not a Publer workspace id "
+            "(24 lowercase hex characters)"
+        )
+    workspace = env_workspace or str(data.get("workspace", ""))
+    if not workspace and endpoint.rstrip("/") != "sandbox":
+        from_env = bool(env.get("CONTENTCTL_ENDPOINT"))
+        from_file = "endpoint" in data and not from_env
+        where = "CONTENTCTL_ENDPOINT" if from_env else "the endpoint"
+        if not from_env and not from_file:
+            endpoint += " (the default when PUBLER_API_KEY is set)"
+        line, col = locate(node_positions(text), ("endpoint",)) if from_file else (1, 1)
+        raise ConfigError(
+            f"{path}:{line}:{col}: {where} {endpoint} is not the sandbox, so it needs a "
+            "workspace id; set workspace: (24 lowercase hex characters) or PUBLER_WORKSPACE_ID"
+        )
+    return workspace
+
+
+def _check_aliases(path: Path, text: str, data: dict[str, Any]) -> None:
+    """One alias per account id: the state is kept per alias, so two would post twice."""
+    first: dict[str, str] = {}
+    positions: dict[tuple[Any, ...], tuple[int, int]] | None = None
+    for alias, spec in (data.get("accounts") or {}).items():
+        account_id = spec["id"]
+        if account_id not in first:
+            first[account_id] = alias
+            continue
+        positions = positions or node_positions(text)
+        line, col = locate(positions, ("accounts", alias, "id"))
+        was = locate(positions, ("accounts", first[account_id]))[0]
+        raise ConfigError(
+            f"{path}:{line}:{col}: account id {account_id} already has the alias "
+            f"{first[account_id]!r} (line {was}); give each account one alias "
+            f"[$.accounts.{alias}.id]"
+        )
 
 
 def _inside(root: Path, value: str, path: Path, text: str, key: str) -> Path:
@@ -183,12 +250,14 @@ def _describe(error: Any) -> tuple[tuple[Any, ...], str, bool]:
     if "propertyNames" in error.schema_path:
         message = (custom or "invalid key {value}").replace("{value}", repr(error.instance))
         return (*keys, error.instance), message, True
+    if error.validator == "type":  # a value of the wrong kind: say so before any custom words
+        want = _TYPE_WORDS.get(error.validator_value, error.validator_value)
+        if len(keys) == 2 and keys[0] == "accounts":
+            return keys, f"account alias {keys[1]!r} must be a mapping {{id, provider}}", False
+        return keys, f"{keys[-1] if keys else 'the config'} must be {want}", False
     if custom:
         return keys, custom.replace("{value}", repr(error.instance)), False
     if error.validator == "required":
         missing = next((k for k in error.validator_value if k not in error.instance), "?")
         return keys, f"missing required key {missing!r}", False
-    if error.validator == "type":
-        want = _TYPE_WORDS.get(error.validator_value, error.validator_value)
-        return keys, f"{keys[-1] if keys else 'the config'} must be {want}", False
     return keys, str(error.message), False

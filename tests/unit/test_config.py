@@ -106,13 +106,13 @@ def test_find_config_walks_up(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         (
-            "accounts:\n  fb: {id: a1, provider: myspace}\n",
-            "2:26: unknown provider 'myspace'; providers are: facebook, instagram, twitter, "
+            "accounts:\n  fb: {id: 65f0a1b2c3d4e5f607182930, provider: myspace}\n",
+            "2:48: unknown provider 'myspace'; providers are: facebook, instagram, twitter, "
             "linkedin, pinterest, youtube, tiktok, google, wordpress, telegram, mastodon, "
             "threads, bluesky [$.accounts.fb.provider]",
         ),
         (
-            "accounts:\n  ok: {id: a1, provider: facebook}\n  Bad Alias: {id: a2, provider: x}\n",
+            "accounts:\n  ok: {id: 65f0a1b2c3d4e5f607182930, provider: facebook}\n  Bad Alias: {id: 65f0a1b2c3d4e5f607182931, provider: x}\n",
             "3:3: account alias 'Bad Alias' must be lowercase letters, digits, '_' or '-', "
             "starting with a letter or digit [$.accounts.Bad Alias] (and 1 more)",
         ),
