@@ -10,6 +10,7 @@ lock whose process is gone (``contentctl state unlock``).
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -44,6 +45,14 @@ def pid_alive(pid: int) -> bool:
         # EPERM: it exists but belongs to someone else.
         return True
     return True
+
+
+def _read_regular(path: Path) -> bytes:
+    """The lock file's bytes; a FIFO in its place is refused, not waited on."""
+    # files.py imports this module (pid_alive), so its open_regular is imported late
+    from contentctl.files import read_regular
+
+    return read_regular(path, "the lock file")
 
 
 def _user() -> str:
@@ -114,7 +123,7 @@ def read_lock(state_path: Path) -> LockInfo | None:
     """Who holds the lock on ``state_path``, or None when it is free."""
     path = lock_path_for(state_path)
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
         mtime = path.stat().st_mtime
     except FileNotFoundError:
         return None
@@ -202,7 +211,7 @@ class StateLock:
         if written is None:
             return
         try:
-            if self.path.read_bytes() == written:
+            if _read_regular(self.path) == written:
                 self.path.unlink(missing_ok=True)
         except FileNotFoundError:
             return
@@ -232,17 +241,22 @@ class StateLock:
         # the lock exists (like O_EXCL), and a rival never reads a half-written lock.
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{id(self):x}.tmp")
         try:
-            with open(temp, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_TRUNC, 0o644)
+            try:
+                os.write(fd, data)  # a few hundred bytes: one write
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.link(temp, self.path)
         except FileExistsError:
             return None
         except OSError as exc:
             raise StateError(f"cannot create the lock file {self.path}: {exc.strerror}") from exc
         finally:
-            temp.unlink(missing_ok=True)
+            # A read-only file system or a name too long fails this too; the error above
+            # says what went wrong and must not be replaced by the clean-up's.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
         self._written = data
         self.info = info
         return info

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from contentctl.errors import StateError
-from contentctl.files import atomic_write, remove_stale_temp_files
+from contentctl.files import atomic_write, open_regular, remove_stale_temp_files
 from contentctl.manifest.schemas import schema
 from contentctl.model import render_path
+from contentctl.state import checks as state_checks
 from contentctl.state import fileformat as stateformat
 from contentctl.state.lock import LockInfo, StateLock, break_lock, lock_path_for, read_lock
 from contentctl.state.records import FORMAT_VERSION, State, StateJSON, new_state
@@ -213,7 +214,7 @@ class StateStore:
 
     def _read(self, path: Path) -> tuple[tuple[bytes, tuple[int, ...]], StateJSON] | None:
         try:
-            with path.open("rb") as handle:
+            with open_regular(path, "the state file") as handle:  # a FIFO would hang the run
                 key = _stat_key(os.fstat(handle.fileno()))
                 raw = handle.read()
         except FileNotFoundError:
@@ -227,7 +228,11 @@ class StateStore:
         if path == self.path and self.backup_path.exists():
             note += f"; the previous version is in {self.backup_path}"
         try:
-            data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+            data = json.loads(
+                raw.decode("utf-8"),
+                object_pairs_hook=_no_duplicate_keys,
+                parse_constant=state_checks.refuse_constant,
+            )
         except UnicodeDecodeError:
             raise StateError(f"state file {path} is not JSON text (not UTF-8){note}") from None
         except json.JSONDecodeError as exc:
@@ -245,6 +250,7 @@ class StateStore:
             raise StateError(f"state file {path} is not valid JSON ({exc}){note}") from None
         try:
             validate_document(data, source=f"state file {path}")
+            state_checks.check_document(data, source=f"state file {path}")
         except StateError as exc:
             raise StateError(exc.message + note) from None
         document: StateJSON = data  # what the schema just accepted
