@@ -10,6 +10,7 @@ it needs the merged per-network content, the config or the other posts.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from collections import defaultdict
@@ -17,10 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from stat import S_ISREG
 from typing import NamedTuple
 
 from contentctl import publer_facts as rules
+from contentctl.files import NotAFileError, check_regular
 from contentctl.manifest.content import effective_content, media_items, media_kind, origin
 from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
 from contentctl.manifest.schemas import describe_error, post_validator, with_hint
@@ -121,11 +122,12 @@ def _inspect(root: Path, value: str) -> tuple[str, int]:
     if os.path.commonpath((real_root, target)) != real_root:
         return "is outside the repo", 0
     try:
-        stat = os.stat(target)
+        stat = check_regular(target, "media file")  # never opened here: a FIFO would hang
+    except NotAFileError as exc:
+        special = exc.errno != errno.EISDIR and exc.strerror
+        return (special[:1].lower() + special[1:]) if special else "is not a file", 0
     except OSError:
         return "not found", 0
-    if not S_ISREG(stat.st_mode):
-        return "is not a file", 0
     if stat.st_size > rules.MAX_UPLOAD_BYTES:
         most = rules.MAX_UPLOAD_BYTES // rules.MB
         return f"is {stat.st_size // rules.MB} MB; Publer takes up to {most} MB", stat.st_size

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NotRequired, TypedDict, cast
 
 from contentctl.errors import PlanError
+from contentctl.files import read_regular
 from contentctl.model import JSONValue
 from contentctl.plan.build import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
 from contentctl.plan.targets import Target, TargetJSON, format_utc
@@ -149,7 +150,7 @@ def save_plan(plan: Plan, path: Path, *, state_digest: str) -> None:
 
 def read_plan(path: Path) -> Plan:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, "the plan").decode("utf-8"))  # a FIFO would hang
     except OSError as exc:
         raise PlanError(f"{path}: cannot read the plan: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

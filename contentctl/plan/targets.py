@@ -21,6 +21,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypedDict
 
+from contentctl.errors import ManifestError
+from contentctl.files import open_regular
 from contentctl.manifest.content import effective_content
 from contentctl.model import Config, JSONObject, JSONValue, Method, Post
 from contentctl.publer_facts import ACCOUNT_KEYS, SHORTHAND_TYPES
@@ -189,9 +191,12 @@ class MediaHasher:
         known = self._cache.get(relpath)
         if known is None:
             digest = hashlib.sha256()
-            with (self.root / relpath).open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+            try:
+                with open_regular(self.root / relpath, "media file") as handle:
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError as exc:  # validate checked it; it changed since
+                raise ManifestError(f"media {relpath}: cannot read: {exc.strerror}") from None
             known = self._cache[relpath] = digest.hexdigest()
         return known
 
