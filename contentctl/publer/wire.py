@@ -195,7 +195,8 @@ class Wire:
         delay = self._budget.delay()
         if delay > 0:
             self.rate_limit_waits += 1
-            self.emit(f"Rate limit: pausing {delay:.0f}s before the next request to Publer…")
+            if delay >= 1:  # a shorter pause is not news, and would read "pausing 0s"
+                self.emit(f"Rate limit: pausing {delay:.0f}s before the next request to Publer…")
             self._sleep(delay)
 
     def _wait_rate_limited(self, attempt: int, response: httpx.Response, label: str) -> None:
