@@ -16,15 +16,50 @@ def state_group() -> None:
     """Inspect and repair the state file."""
 
 
+STATE_LIST_FORMAT_VERSION = 1
+
+
 @state_group.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document with every entry (format_version 1).",
+)
 @click.pass_context
-def state_list(ctx: click.Context) -> None:
+def state_list(ctx: click.Context, fmt: str) -> None:
     """One line per post and account: status, remote id, time."""
     from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
     state = open_backend(config).store().load()
     rows = list(state.iter_entries())  # sorted by post id, then alias
+    if fmt == "json":
+        import json
+
+        document = {
+            "format_version": STATE_LIST_FORMAT_VERSION,
+            "serial": state.serial,
+            "lineage": state.lineage,
+            "entries": [
+                {
+                    "post_id": post_id,
+                    "alias": alias,
+                    "provider": entry.provider,
+                    "account_id": entry.account_id,
+                    "status": entry.status.value,
+                    "remote_id": entry.remote_id,
+                    "scheduled_at": entry.scheduled_at,
+                    "post_link": entry.post_link,
+                    "last_error": entry.last_error,
+                }
+                for post_id, alias, entry in rows
+            ],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
     for post_id, alias, entry in rows:
         click.echo(
             f"{post_id}\t{alias}\t{entry.status.value}\t{entry.remote_id or '-'}\t"
