@@ -15,9 +15,12 @@ names the Publer page it rests on; a fact marked [I] is an inference.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
+
+from contentctl import publer_counting
 
 PROVIDERS = (
     "facebook", "instagram", "twitter", "linkedin", "pinterest", "youtube", "tiktok",
@@ -66,6 +69,65 @@ POLL_OPTIONS = (2, 4)
 # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
 MAX_SUBLINKS = 10
 
+# -- where Publer's pages disagree: one switch each (docs/publer-api.md §8) ------------
+# The rule: the dedicated page wins over the overview, the newer page over the older,
+# and a page's prose example over the OAS block embedded in it.
+
+# Labels: post level in CREATE's skeleton (prose) or ``accounts[].labels`` (OAS).
+# "post" or "accounts". Per-account labels (``accounts[].labels`` in a manifest) always go
+# on the account entry. https://publer.com/docs/posting/create-posts
+LABELS_ON = "post"
+# LinkedIn documents: ``type: photo`` + ``details.type: document`` (LIPDF, the dedicated
+# page) over ``type: document`` (CTYPES) and ``pdf`` (CREATE's overview).
+# https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/linkedin-pdf-carousels
+DOCUMENT_WIRE_TYPE = "photo"
+# Google events and offers: ``type: photo`` + ``details.type: event|offer`` (GBP) over
+# ``type: event`` (CTYPES).
+# https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/google-business-profiles-updates-photos-events-and-offers
+GOOGLE_WIRE_TYPE = "photo"
+# Link posts: ``link: {url, title, description, images}`` (LINK) over a bare ``url`` (CREATE).
+# https://publer.com/docs/posting/create-posts/content-types/link-posts
+LINK_AS_OBJECT = True
+# Media given by URL: imported with POST /media/from-url first (MEDIA), except where the
+# dedicated page sends ``{"id": "external-N", "path": url}`` (PIN).
+# https://publer.com/docs/posting/create-posts/media-handling
+EXTERNAL_MEDIA_PROVIDERS = frozenset({"pinterest"})
+# Recurring: the current RECUR page (``start_date`` a timestamp carrying the time of day,
+# ``repeat_rate``, no ``accounts[].scheduled_at``) over the older page's
+# ``frequency/repeat_every/weekdays``. ``days_of_week`` as the page's example counts
+# (1 = Monday, 0 = Sunday), not OAS's 0 = Monday.
+# https://publer.com/docs/posting/create-posts/publishing-methods/recurring-posts
+RECURRING_REPEATS = ("daily", "weekly", "monthly", "yearly")
+RECURRING_DAY_NUMBERS = (0, 6)
+# Recycling ``gap_freq`` values. https://publer.com/docs/posting/create-posts/publishing-methods/recycling-posts
+RECYCLING_GAP_FREQ = ("Day", "Week", "Month")
+# Auto-schedule ``range``: ISO 8601 timestamps; contentctl sends the start day's first and
+# the end day's last second in the post's zone, so the end day is covered.
+# https://publer.com/docs/create-posts/publishing-methods/auto-scheduling
+
+# -- daily post limits --------------------------------------------------------------
+
+# Posts per social account in a rolling 24 hours, by Publer plan (free, professional,
+# business), separate from the request rate limit; the excess fails per account in the
+# job. LinkedIn pages and profiles differ. https://publer.com/docs/getting-started/rate-limits
+PUBLER_PLANS = ("free", "professional", "business")
+DEFAULT_PUBLER_PLAN = "business"
+DAILY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
+    "facebook": (12, 24, 36), "instagram": (15, 20, 25), "threads": (150, 200, 250),
+    "tiktok": (15, 20, 25), "twitter": (25, 50, 100), "mastodon": (25, 50, 100),
+    "bluesky": (25, 50, 100), "linkedin": (12, 18, 24), "linkedin/profile": (10, 12, 14),
+    "pinterest": (12, 24, 36), "google": (5, 10, 15), "youtube": (5, 10, 15),
+    "wordpress": (12, 18, 24), "telegram": (5, 10, 15),
+})  # fmt: skip
+DAILY_LIMIT_MESSAGE = "Daily limit of {limit} posts in 24 hours reached for this {provider} account"
+
+
+def daily_limit(provider: str, account_type: str = "", plan: str = DEFAULT_PUBLER_PLAN) -> int:
+    """Posts ``provider`` takes per account in a rolling 24 hours on ``plan``."""
+    limits = DAILY_LIMITS.get(f"{provider}/{account_type}") or DAILY_LIMITS[provider]
+    return limits[PUBLER_PLANS.index(plan)]
+
+
 # -- media ----------------------------------------------------------------------
 
 MB = 1024 * 1024
@@ -90,6 +152,26 @@ KIND_OF_EXTENSION = MappingProxyType(
 # database, so they stay editable everywhere).
 # https://publer.com/docs/posting/update-posts
 EDITABLE_UNPUBLISHED = frozenset({"text", "title"})
+
+
+class Counting(StrEnum):
+    """How a network measures text against its limit."""
+
+    CHARACTERS = "characters"  # code points after NFC: "characters" on Publer's pages
+    WEIGHTED = "weighted"  # X: URLs 23, emoji and CJK 2 (publer_counting)
+    GRAPHEMES = "graphemes"  # Bluesky: user-perceived characters
+
+
+_MEASURE: Mapping[Counting, Callable[[str], int]] = MappingProxyType({
+    Counting.CHARACTERS: publer_counting.characters,
+    Counting.WEIGHTED: publer_counting.weighted_length,
+    Counting.GRAPHEMES: publer_counting.graphemes,
+})  # fmt: skip
+_UNIT = MappingProxyType({
+    Counting.CHARACTERS: "characters",
+    Counting.WEIGHTED: "weighted characters (X counts URLs as 23 and emoji/CJK as 2)",
+    Counting.GRAPHEMES: "graphemes (Bluesky counts what a reader sees as one character)",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -129,6 +211,7 @@ class NetworkRule:
     max_photo_bytes: int | None = None
     url_is_slug: bool = False  # WordPress reads ``url`` as the article's slug
     editable_published: frozenset[str] = frozenset()  # of EDITABLE_UNPUBLISHED, once live
+    counting: Counting = Counting.CHARACTERS
 
 
 # Required fields and media per type. The type table says link posts need text and a url.
@@ -201,6 +284,8 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
         text_limit=280, long_text_limit=25_000, max_media=4, max_videos=1, mix_media=False,
         poll=PollRule(option_chars=25, max_days=7, question_key="text"),
         max_photo_bytes=5 * MB,
+        # X's weighted length: https://docs.x.com/fundamentals/counting-characters
+        counting=Counting.WEIGHTED,
     ),
     "linkedin": NetworkRule(
         "linkedin", ("status", "photo", "video", "link", "pdf", "document", "poll", "gif"),
@@ -266,6 +351,8 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
         _BASE | _LINKS | {"comments"},
         # Four photos: Bluesky's own limit [I].
         text_limit=300, max_media=4, max_videos=1, mix_media=False,
+        # 300 graphemes: https://docs.bsky.app/docs/advanced-guides/post-richtext
+        counting=Counting.GRAPHEMES,
     ),
 })  # fmt: skip
 
@@ -287,3 +374,15 @@ def type_rule(provider: str, kind: str) -> TypeRule:
     if rule is not None and kind in rule.type_rules:
         return rule.type_rules[kind]
     return TYPE_RULES.get(kind, TypeRule())
+
+
+def text_length(provider: str, text: str) -> int:
+    """``text`` measured the way ``provider`` counts it (``NetworkRule.counting``)."""
+    rule = RULES.get(provider)
+    return _MEASURE[rule.counting if rule is not None else Counting.CHARACTERS](text)
+
+
+def length_unit(provider: str) -> str:
+    """What ``text_length`` counted, for messages: "characters", "weighted characters (…)"."""
+    rule = RULES.get(provider)
+    return _UNIT[rule.counting if rule is not None else Counting.CHARACTERS]

@@ -232,13 +232,13 @@ def _lengths(t: _Target) -> Iterable[Finding]:
         if limit is None or not isinstance(value, str):
             continue
         where = origin(post, rule.provider, key)
-        if len(value) > limit:
-            yield Finding(
-                where, f"{key} is {len(value)} characters; {rule.provider} allows {limit}"
-            )
-        elif len(value) >= NEAR_LIMIT * limit:
-            message = f"{key} is {len(value)} characters, close to {rule.provider}'s {limit}"
-            yield Finding(where, message, WARNING)
+        # the text as the network counts it (X weighted, Bluesky graphemes); titles in characters
+        size = rules.text_length(rule.provider, value) if key == "text" else len(value)
+        unit = rules.length_unit(rule.provider) if key == "text" else "characters"
+        if size > limit:
+            yield Finding(where, f"{key} is {size} of {limit} {unit} on {rule.provider}")
+        elif size >= NEAR_LIMIT * limit:
+            yield Finding(where, f"{key} is {size} of {limit} {unit}, close to the limit", WARNING)
 
 
 def _media(t: _Target) -> Iterable[Finding]:

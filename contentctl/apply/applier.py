@@ -19,11 +19,11 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
 from contentctl.apply.interrupts import InterruptGuard
 from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
+from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan
@@ -251,7 +251,7 @@ class Applier:
             faultpoints.kill_point("intent-written")
             bulk: JSONObject = {
                 "state": first.bulk_state,
-                "posts": [bulk_post(group, media_ids) for group in batch],
+                "posts": [bulk_post(group, media_ids, self.state.media) for group in batch],
             }
             try:
                 job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)
@@ -335,7 +335,7 @@ class Applier:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""
         needed: dict[str, str] = {}
         for target in targets:
-            for item in target.media:
+            for item in target.uploads:  # media, thumbnails and media by URL
                 sha, path = item.get("sha256"), item.get("path")
                 if isinstance(sha, str) and sha and isinstance(path, str):
                     needed[sha] = path
@@ -344,9 +344,8 @@ class Applier:
         missing = {sha: path for sha, path in needed.items() if sha not in ids}
         for index, (sha, path) in enumerate(sorted(missing.items()), 1):
             self.progress(f"Uploading media {index}/{len(missing)}: {path}")
-            data = (self.config.root / path).read_bytes()
             try:
-                uploaded = self.client.upload_media(data, Path(path).name)
+                uploaded = upload_one(self.client, self.config.root, path)
             except PublerError as exc:
                 raise type(exc)(f"uploading {path}: {exc.message}") from None
             ids[sha] = str(uploaded["id"])

@@ -11,10 +11,15 @@ HTTP here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 
 from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.targets import NO_ACCOUNT, Target, fingerprint
-from contentctl.state.records import IntentItem
+from contentctl.publer_facts import KIND_OF_EXTENSION
+from contentctl.state.records import IntentItem, MediaRecord
+
+# Keys of a target's media item that are contentctl's own, never sent.
+_LOCAL_KEYS = ("path", "sha256", "url", "thumbnail", "thumbnail_sha256")
 
 
 def plan_batches(targets: Sequence[Target], size: int) -> list[list[list[Target]]]:
@@ -42,13 +47,22 @@ def _time_key(target: Target) -> str:
     return target.scheduled_at_text or ""
 
 
-def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> JSONObject:
-    """One entry of ``bulk.posts``: the networks of a post's accounts and the accounts."""
+def bulk_post(
+    group: Sequence[Target],
+    media_ids: Mapping[str, str],
+    uploaded: Mapping[str, MediaRecord] | None = None,
+) -> JSONObject:
+    """One entry of ``bulk.posts``: the networks of a post's accounts and the accounts.
+
+    ``uploaded`` (``state.media``) gives each media item the type Publer answered when
+    the file was uploaded (photo, video, gif, document); without it the type follows
+    the file's extension, as Publer's upload does.
+    """
     first = group[0]
     networks: JSONObject = {}
     accounts: list[JSONValue] = []
     for target in group:
-        networks[target.provider] = _wire_network(target.network, media_ids)
+        networks[target.provider] = _wire_network(target.network, media_ids, uploaded or {})
         if target.alias != NO_ACCOUNT:
             accounts.append({"id": target.account_id, **target.account})
     post: JSONObject = {"networks": networks, **first.post}
@@ -57,8 +71,17 @@ def bulk_post(group: Sequence[Target], media_ids: Mapping[str, str]) -> JSONObje
     return post
 
 
-def _wire_network(network: Mapping[str, JSONValue], media_ids: Mapping[str, str]) -> JSONObject:
-    """A target's network entry with its media as Publer takes them: by media id."""
+def _wire_network(
+    network: Mapping[str, JSONValue],
+    media_ids: Mapping[str, str],
+    uploaded: Mapping[str, MediaRecord],
+) -> JSONObject:
+    """A target's network entry with its media as Publer takes them: by media id and type.
+
+    A thumbnail goes as Publer's ``thumbnails`` list (the uploaded image) with
+    ``default_thumbnail`` its index; media by URL on Pinterest as ``external-N``
+    (docs/publer-api.md §5).
+    """
     wire = dict(network)
     media = wire.get("media")
     if isinstance(media, list):
@@ -67,17 +90,29 @@ def _wire_network(network: Mapping[str, JSONValue], media_ids: Mapping[str, str]
             if not isinstance(item, dict):
                 items.append(item)
                 continue
-            ref = {k: v for k, v in item.items() if k not in ("path", "sha256", "url")}
+            ref = {k: v for k, v in item.items() if k not in _LOCAL_KEYS}
             sha, url = item.get("sha256"), item.get("url")
             if isinstance(sha, str) and sha:
                 ref["id"] = media_ids[sha]
+                known = uploaded.get(sha)
+                ref.setdefault("type", known.type if known else _kind(item.get("path") or url))
             elif url:
                 ref.setdefault("id", f"external-{index}")
                 ref["path"] = url
-            ref.setdefault("type", "photo")
+                ref.setdefault("type", _kind(url))
+            thumb = item.get("thumbnail_sha256")
+            if isinstance(thumb, str):
+                ref["thumbnails"] = [{"id": media_ids[thumb]}]
+                ref["default_thumbnail"] = 0
             items.append(ref)
         wire["media"] = items
     return wire
+
+
+def _kind(path: JSONValue) -> str:
+    """Publer's media type of a file by its extension (what POST /media would answer)."""
+    ext = PurePosixPath(str(path or "")).suffix.lower().lstrip(".")
+    return KIND_OF_EXTENSION.get(ext.split("?")[0], "photo")
 
 
 def intent_item(target: Target, index: int) -> IntentItem:

@@ -15,15 +15,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TypedDict
 
+from contentctl import publer_facts as facts
 from contentctl.errors import ManifestError
 from contentctl.files import open_regular
-from contentctl.manifest.content import effective_content
+from contentctl.manifest.content import effective_content, infer_type
+from contentctl.manifest.times import zone
 from contentctl.model import Config, JSONObject, JSONValue, Method, Post
 from contentctl.publer_facts import ACCOUNT_KEYS, SHORTHAND_TYPES
 
@@ -98,8 +100,15 @@ class Target:
 
     @property
     def scheduled_at_text(self) -> str | None:
-        """The planned time as the spec holds it (UTC, ``…Z``); None for no fixed time."""
+        """The planned time as the spec holds it (UTC, ``…Z``); None for no fixed time.
+
+        A recurring post's first time is its ``recurring.start_date`` (Publer's
+        recurring page puts no time on the account).
+        """
         value = self.account.get("scheduled_at")
+        if value is None and self.bulk_state == "recurring":
+            start = json_object(self.post.get("recurring")).get("start_date")
+            value = format_utc(datetime.fromisoformat(start)) if isinstance(start, str) else None
         return value if isinstance(value, str) else None
 
     @property
@@ -112,6 +121,21 @@ class Target:
         """The network entry's media items: ``{path, sha256, type…}``, ``{url…}`` or ``{id…}``."""
         items = self.network.get("media")
         return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+    @property
+    def uploads(self) -> list[Mapping[str, JSONValue]]:
+        """What must be on Publer before the post is sent: ``{sha256, path}`` per file or URL.
+
+        Media files, their thumbnails (uploaded like any photo) and media given by URL
+        (imported with ``/media/from-url``; ``path`` is then the URL).
+        """
+        out: list[Mapping[str, JSONValue]] = []
+        for item in self.media:
+            if isinstance(item.get("sha256"), str):
+                out.append({"sha256": item["sha256"], "path": item.get("path") or item.get("url")})
+            if isinstance(item.get("thumbnail_sha256"), str):
+                out.append({"sha256": item["thumbnail_sha256"], "path": item.get("thumbnail")})
+        return out
 
     @property
     def post(self) -> Mapping[str, JSONValue]:
@@ -224,8 +248,11 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
     targets = []
     for alias, account_id, provider in accounts:
         network, account_fields = _network_entry(post, provider, hasher, config)
-        if post.at is not None:
+        # a recurring post's time of day is in recurring.start_date, not on the account
+        if post.at is not None and post.method is not Method.RECURRING:
             account_fields["scheduled_at"] = format_utc(post.at)
+        if facts.LABELS_ON == "accounts" and "labels" in post_fields:
+            account_fields["labels"] = post_fields["labels"]
         spec = {
             "endpoint": endpoint.value,
             "bulk_state": bulk_state,
@@ -254,26 +281,62 @@ def _network_entry(
         dict(post.content) if provider == "default" else dict(effective_content(post, provider))
     )
     account: JSONObject = {key: content.pop(key) for key in ACCOUNT_KEYS if key in content}
-    kind = content.get("type")
-    if isinstance(kind, str) and kind in SHORTHAND_TYPES:
-        content["type"] = SHORTHAND_TYPES[kind]
-        details = dict(json_object(content.get("details")))
-        details.setdefault("type", kind)
-        content["details"] = details
+    if provider == "default":
+        # an idea's entry names its type too (every OAS *NetworkContent requires it)
+        content.setdefault("type", infer_type(content))
+    _wire_type(provider, content)
     media = content.get("media")
     if isinstance(media, list):
         content["media"] = [
-            _media_ref(item, hasher) if isinstance(item, dict) else item for item in media
+            _media_ref(item, hasher, provider) if isinstance(item, dict) else item for item in media
         ]
     return content, account
 
 
-def _media_ref(item: Mapping[str, JSONValue], hasher: MediaHasher) -> JSONObject:
+def _wire_type(provider: str, content: JSONObject) -> None:
+    """The manifest's type said the way the feature's own Publer page says it.
+
+    Shorthands (reel, story, short) are video/photo + ``details.type``; LinkedIn
+    documents and Google events/offers are ``type`` photo + ``details.type``; a link
+    post's url goes in a ``link`` object. Each reading is a switch in ``publer_facts``.
+    """
+    kind = content.get("type")
+    wire: str | None = None
+    if isinstance(kind, str) and kind in SHORTHAND_TYPES:
+        wire = SHORTHAND_TYPES[kind]
+    elif provider == "linkedin" and kind in ("pdf", "document"):
+        wire, kind = facts.DOCUMENT_WIRE_TYPE, "document"
+    elif provider == "google" and kind in ("event", "offer"):
+        wire = facts.GOOGLE_WIRE_TYPE
+    elif kind == "link" and facts.LINK_AS_OBJECT:
+        link = dict(json_object(content.get("link")))
+        url = content.pop("url", None)
+        if url is not None:
+            link.setdefault("url", url)
+        content["link"] = link
+    if wire is not None and wire != kind:
+        content["type"] = wire
+        details = dict(json_object(content.get("details")))
+        details.setdefault("type", kind)
+        content["details"] = details
+
+
+def _media_ref(item: Mapping[str, JSONValue], hasher: MediaHasher, provider: str) -> JSONObject:
     ref = dict(item)
-    path = ref.get("path")
+    path, url, thumbnail = ref.get("path"), ref.get("url"), ref.get("thumbnail")
     if isinstance(path, str):
         ref["sha256"] = hasher(path)
+    elif isinstance(url, str) and provider not in facts.EXTERNAL_MEDIA_PROVIDERS:
+        # imported once with /media/from-url, known by the URL (docs/publer-api.md §5)
+        ref["sha256"] = url_key(url)
+    if isinstance(thumbnail, str):
+        ref["thumbnail_sha256"] = url_key(thumbnail) if "://" in thumbnail else hasher(thumbnail)
     return ref
+
+
+def url_key(url: str) -> str:
+    """The key of media given by URL among uploaded media (``state.media``)."""
+    return hashlib.sha256(f"url:{url}".encode()).hexdigest()
 
 
 def _post_fields(config: Config, post: Post) -> JSONObject:
@@ -286,4 +349,40 @@ def _post_fields(config: Config, post: Post) -> JSONObject:
     for key in ("range", "share_next", "recycling", "recurring"):
         if key in post.options:
             fields[key] = post.options[key]
+    tz = post.timezone
+    if isinstance(fields.get("range"), dict):
+        window = json_object(fields["range"])
+        fields["range"] = {
+            **window,
+            "start_date": _day_edge(window.get("start_date"), tz, time(0, 0, 0)),
+            "end_date": _day_edge(window.get("end_date"), tz, time(23, 59, 59)),
+        }
+    if isinstance(fields.get("recurring"), dict):
+        fields["recurring"] = _recurring(json_object(fields["recurring"]), post)
     return fields
+
+
+def _day_edge(value: JSONValue, tz: str, at: time) -> JSONValue:
+    """A range day as the timestamp Publer reads: the day's first or last second, local."""
+    if not isinstance(value, str) or "T" in value:
+        return value
+    moment = datetime.combine(date.fromisoformat(value), at, zone(tz))
+    return moment.isoformat()
+
+
+def _recurring(options: Mapping[str, JSONValue], post: Post) -> JSONObject:
+    """The current recurring page's body: a timestamped start, a repeat rate, no account time."""
+    out: JSONObject = {"repeat_rate": 1, **options}
+    start = options.get("start_date")
+    tz = zone(post.timezone)
+    local = post.at.astimezone(tz) if post.at is not None else None
+    if isinstance(start, str) and "T" not in start:
+        clock = local.timetz() if local is not None else time(0, 0, tzinfo=tz)
+        day = date.fromisoformat(start)
+        out["start_date"] = datetime.combine(day, clock.replace(tzinfo=None), tz).isoformat()
+    elif start is None and local is not None:
+        out["start_date"] = local.isoformat()
+    end = options.get("end_date")
+    if isinstance(end, str) and "T" not in end:
+        out["end_date"] = _day_edge(end, post.timezone, time(23, 59, 59))
+    return out

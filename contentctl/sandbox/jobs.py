@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from contentctl import publer_facts as facts
 from contentctl.sandbox.networks import check_content
+from contentctl.sandbox.options import RequestRejected as RequestRejected
+from contentctl.sandbox.options import check_schedule_options
+from contentctl.sandbox.options import parse_time as parse_time
+from contentctl.sandbox.seed import albums
 from contentctl.sandbox.values import JSONObject, as_object
 
 GAP = timedelta(seconds=facts.ACCOUNT_GAP_SECONDS)
@@ -31,15 +35,6 @@ POST_LEVEL_MEDIA = "undefined method 'count' for nil"
 ONE_TIKTOK = "Only one TikTok account can be used per request"
 # Publer's words when a network takes fewer accounts per request than were sent.
 _TOO_MANY_ACCOUNTS = {"tiktok": ONE_TIKTOK}
-
-
-class RequestRejected(Exception):
-    """The request is refused synchronously with ``status`` and Publer's ``errors`` list."""
-
-    def __init__(self, status: int, *errors: str) -> None:
-        super().__init__("; ".join(errors))
-        self.status = status
-        self.errors = list(errors)
 
 
 @dataclass(frozen=True)
@@ -125,7 +120,11 @@ def _check_post(where: str, post: object, state: str) -> BulkPost:
     for provider, entry in networks.items():
         if not isinstance(entry, dict):
             raise RequestRejected(400, f"{where}.networks entries must be objects")
+        # every *NetworkContent of Publer's OpenAPI requires ``type``
+        if not isinstance(entry.get("type"), str) or not entry["type"]:
+            raise RequestRejected(400, f"{where}.networks.{provider}.type is required")
         entries[str(provider)] = entry
+    check_schedule_options(where, post, state)
     accounts = post.get("accounts", [])
     if state not in IDEAS and not accounts:
         raise RequestRejected(400, f"{where}.accounts is required")
@@ -134,17 +133,6 @@ def _check_post(where: str, post: object, state: str) -> BulkPost:
     ):
         raise RequestRejected(400, f"{where}.accounts must be a list of {{id, ...}}")
     return BulkPost(entries, tuple(accounts), post)
-
-
-def parse_time(value: object) -> datetime | None:
-    """An aware datetime from ISO 8601 (``Z`` or an offset; none means UTC), else None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def format_time(value: datetime) -> str:
@@ -241,6 +229,9 @@ def _plan_pair(
     )
     if problem:
         return problem
+    problem = _album_problem(provider, spec, account)
+    if problem:
+        return problem
     when, problem = _when(fields, spec, state, publish_now, str(account["id"]), now, busy)
     if problem:
         return problem
@@ -251,6 +242,21 @@ def _plan_pair(
         index, account, "published" if publish_now else state, entry, when, labels,
         _options(fields, queued=queued),
     )  # fmt: skip
+
+
+def _album_problem(
+    provider: str, spec: Mapping[str, object], account: Mapping[str, object]
+) -> str | None:
+    """A board where the network needs one, and only a board or album the account has
+    (``GET /workspaces/{id}/media_options``; PIN, MEDIAOPT)."""
+    rule = facts.RULES.get(provider)
+    album = spec.get("album_id")
+    if album is None:
+        needed = rule is not None and "album_id" in rule.requires
+        return "A Pinterest pin needs a board (album_id)" if needed else None
+    if str(album) not in {a["id"] for a in albums(account)}:
+        return f"Album {album} not found for this account"
+    return None
 
 
 def _labels(value: object) -> tuple[str, ...]:

@@ -17,6 +17,8 @@ from contentctl.sandbox.values import as_list, as_object
 MediaLookup = Callable[[str], Mapping[str, object] | None]
 
 _BLANK: tuple[object, ...] = (None, "", [], {})
+# ``type`` values that carry a format in ``details.type`` (REELS, LIPDF, GBP).
+_CARRIERS = {"video": ("reel", "short"), "photo": ("story", "document", "event", "offer")}
 
 
 def editable_when_published(provider: str) -> frozenset[str]:
@@ -30,9 +32,13 @@ def check_content(
 ) -> str | None:
     """The first thing Publer would refuse in this network entry, or None."""
     rule = facts.RULES.get(provider)
-    kind = str(entry.get("type") or "status")
-    if rule is None or kind not in rule.types:
+    kind = wire_kind(provider, entry)
+    # ``pdf`` is only the create page's overview; LinkedIn's own page sends a document
+    if rule is None or kind not in rule.types or kind == "pdf":
         return f"{provider} does not support {kind} posts"
+    for need in rule.requires:
+        if need not in ("media", "album_id") and entry.get(need) in _BLANK:
+            return f"{need.capitalize()} can't be blank"
     text = entry.get("text")
     if text is not None and not isinstance(text, str):
         return "Text must be a string"
@@ -64,11 +70,25 @@ def check_content(
     return _check_media(provider, kind, entry, as_list(items), media)
 
 
+def wire_kind(provider: str, entry: Mapping[str, object]) -> str:
+    """The content type an entry means: its ``type``, or ``details.type`` where the page
+    sends ``video``/``photo`` plus a format (reels, shorts, stories, LinkedIn documents,
+    Google events and offers)."""
+    kind = str(entry.get("type") or "status")  # a body without type is a 400 before this
+    inner = as_object(entry.get("details")).get("type")
+    carried = isinstance(inner, str) and inner in _CARRIERS.get(kind, ())
+    if carried and (inner != "document" or provider == "linkedin"):
+        return str(inner)
+    return kind
+
+
 def check_text(provider: str, text: str, title: object, details: object = None) -> str | None:
-    """Text and title against the network's limits (X long posts when ``details`` say so)."""
+    """Text and title against the network's limits, counted the way the network counts."""
     limit = facts.text_limit(provider, {"details": details})
-    if limit is not None and len(text) > limit:
-        return f"Text is too long for {provider}: {len(text)} characters, the limit is {limit}"
+    size = facts.text_length(provider, text)
+    if limit is not None and size > limit:
+        unit = facts.length_unit(provider)
+        return f"Text is too long for {provider}: {size} {unit}, the limit is {limit}"
     rule = facts.RULES.get(provider)
     title_limit = rule.title_limit if rule is not None else None
     if title_limit is not None and isinstance(title, str) and len(title) > title_limit:
@@ -92,19 +112,14 @@ def _check_media(
 ) -> str | None:
     types: list[str] = []
     for item in items:
-        if not isinstance(item, dict) or not (item.get("id") or item.get("path")):
-            return "Each media item needs an id"
-        known = media(str(item["id"])) if item.get("id") else None
-        if known is None and item.get("id") and not str(item["id"]).startswith("external"):
-            return f"Media {item['id']} not found"
-        types.append(str((known or item).get("type") or "photo"))
+        problem = _check_item(provider, item, media)
+        if problem:
+            return problem
+        types.append(str(as_object(item).get("type")))
     rule, tr = facts.RULES[provider], facts.type_rule(provider, kind)
     count = len(items)
     if "sublinks" in tr.requires:
-        sublinks = entry.get("sublinks")
-        if not isinstance(sublinks, list) or not 1 <= len(sublinks) <= facts.MAX_SUBLINKS:
-            return f"A Facebook carousel needs 1 to {facts.MAX_SUBLINKS} sublinks"
-        return None
+        return _check_sublinks(entry.get("sublinks"))
     if "video" in types and rule.max_videos == 0:
         return f"{provider} does not accept videos"
     if "media" in tr.requires and tr.max_media == 1 and count != 1:
@@ -118,4 +133,49 @@ def _check_media(
         return f"A {provider} carousel takes {tr.min_media} to {most} media items, got {count}"
     if "document" in tr.media_kinds and count < 1:
         return f"A {kind} post needs a file"
+    return None
+
+
+def _check_item(provider: str, item: object, media: MediaLookup) -> str | None:
+    """One ``media[]`` item: uploaded first (or ``external-N`` where Publer takes it),
+    typed as its upload says, with uploaded photos as thumbnails (MEDIA, REELS, PIN)."""
+    if not isinstance(item, dict) or not (item.get("id") or item.get("path")):
+        return "Each media item needs an id"
+    media_id = str(item.get("id") or "")
+    sent = item.get("type")
+    if sent not in facts.MEDIA_KINDS:
+        return f"Media type must be one of {', '.join(facts.MEDIA_KINDS)}"
+    if media_id.startswith("external"):
+        if provider not in facts.EXTERNAL_MEDIA_PROVIDERS:
+            return f"Media {media_id} not found: upload it first or use /media/from-url"
+        return None if item.get("path") else f"Media {media_id} needs a path"
+    known = media(media_id)
+    if known is None:
+        return f"Media {media_id} not found"
+    if known.get("type") != sent:
+        return f"Media {media_id} is a {known.get('type')}, not a {sent}"
+    for thumb in as_list(item.get("thumbnails")):
+        found = media(str(as_object(thumb).get("id") or ""))
+        if found is None or found.get("type") != "photo":
+            return "Thumbnails must be uploaded photos"
+    default = item.get("default_thumbnail")
+    if default is not None and not (
+        isinstance(default, int) and 0 <= default < len(as_list(item.get("thumbnails")))
+    ):
+        return "default_thumbnail must be the index of one of the thumbnails"
+    return None
+
+
+# What each Facebook carousel card needs (FBCAROUSEL's workflow: url, title, description
+# and images). https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
+_SUBLINK_NEEDS = ("url", "title", "description", "images")
+
+
+def _check_sublinks(sublinks: object) -> str | None:
+    if not isinstance(sublinks, list) or not 1 <= len(sublinks) <= facts.MAX_SUBLINKS:
+        return f"A Facebook carousel needs 1 to {facts.MAX_SUBLINKS} sublinks"
+    for index, card in enumerate(sublinks):
+        for need in _SUBLINK_NEEDS:
+            if as_object(card).get(need) in _BLANK:
+                return f"sublinks[{index}].{need} can't be blank"
     return None

@@ -1,14 +1,19 @@
 """The sandbox's fixed world: a config in, its user, key, workspace and accounts stored.
 
 ``seed`` is an idempotent upsert; ``reset`` also forgets every post, media
-item, job and rate counter. Without a config the sandbox gets a default
-workspace with one account per provider, with ids derived from the provider
-name so they are the same on every machine.
+item, job and rate counter. Like a real Publer workspace, the sandbox has
+accounts of its own, never the config's: one or more per provider
+(``SEED_ACCOUNTS``), with ids derived from their names so they are the same
+on every machine, so a mistyped id in ``contentctl.yaml`` fails here as it
+would on Publer. Only the workspace id follows the config (the id a user
+copies from Publer's settings). ``albums`` gives the boards and albums of an
+account, as ``GET /workspaces/{id}/media_options`` lists them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +51,37 @@ def default_db_path(config: Config) -> Path:
     return config.root / ".contentctl" / "sandbox.db"
 
 
-def default_account_id(provider: Provider) -> str:
-    return hashlib.sha1(f"sandbox-account-{provider.value}".encode()).hexdigest()[:24]
+def default_account_id(provider: Provider, suffix: str = "") -> str:
+    return hashlib.sha1(f"sandbox-account-{provider.value}{suffix}".encode()).hexdigest()[:24]
 
 
-def account_object(account_id: str, provider: Provider, name: str) -> JSONObject:
+# (provider, id suffix, name, type): the first of each provider has the plain id.
+SEED_ACCOUNTS: tuple[tuple[Provider, str, str, str | None], ...] = (
+    *((p, "", f"Sandbox {p.value.capitalize()}", None) for p in Provider),
+    (Provider.LINKEDIN, "-page", "Sandbox LinkedIn page", "page"),
+    (Provider.TWITTER, "-2", "Sandbox X news", None),
+)
+# Boards (Pinterest) and albums (Facebook) of each account of these providers.
+# https://publer.com/docs/create-posts/media-options
+_ALBUMS = {
+    "pinterest": ("Recipes", "Shop"),
+    "facebook": ("Timeline photos",),
+}
+
+
+def albums(account: Mapping[str, object]) -> list[JSONObject]:
+    """An account's albums ``{id, name, type}``: numeric ids derived from account and name."""
+    provider = str(account.get("provider"))
+    out: list[JSONObject] = []
+    for name in _ALBUMS.get(provider, ()):
+        digest = hashlib.sha1(f"{account.get('id')}/{name}".encode()).hexdigest()
+        out.append({"id": str(int(digest[:15], 16)), "name": name, "type": provider})
+    return out
+
+
+def account_object(
+    account_id: str, provider: Provider, name: str, kind: str | None = None
+) -> JSONObject:
     """An account as ``GET /accounts`` lists it."""
     return {
         "id": account_id,
@@ -58,7 +89,7 @@ def account_object(account_id: str, provider: Provider, name: str) -> JSONObject
         "name": name,
         "social_id": hashlib.sha1(account_id.encode()).hexdigest()[:16],
         "picture": f"https://{provider.value}.example/avatar/{account_id}.png",
-        "type": ACCOUNT_TYPES.get(provider, "profile"),
+        "type": kind or ACCOUNT_TYPES.get(provider, "profile"),
     }
 
 
@@ -85,15 +116,10 @@ def reset(db: Path | str | Store, config: Config | None) -> SeedInfo:
 
 def _seed(store: Store, config: Config | None) -> SeedInfo:
     workspace_id = (config.workspace_id if config is not None else "") or DEFAULT_WORKSPACE_ID
-    if config is None:
-        accounts = [
-            account_object(default_account_id(p), p, f"Sandbox {p.value.capitalize()}")
-            for p in Provider
-        ]
-    else:
-        accounts = [
-            account_object(a.id, a.provider, a.name or a.alias) for a in config.accounts.values()
-        ]
+    accounts = [
+        account_object(default_account_id(p, suffix), p, name, kind)
+        for p, suffix, name, kind in SEED_ACCOUNTS
+    ]
     with store.transaction():
         store.put_user(dict(USER), SANDBOX_API_KEY)
         store.put_workspace(

@@ -29,6 +29,12 @@ MODES = ("inprocess", "http")
 TIKTOK2 = "aaaaaaaaaaaaaaaaaaaaaa02"
 
 
+_PLACEHOLDERS = {"<photo>": "p.png", "<video>": "v.mp4", "<gif>": "g.gif",
+                 "<document>": "d.pdf"}  # fmt: skip
+PHOTO = {"id": "<photo>", "type": "photo"}
+VIDEO = {"id": "<video>", "type": "video"}
+
+
 def at(minutes: float = 0, *, hours: float = 0) -> str:
     """An ISO time relative to the frozen ``NOW``."""
     return (NOW + timedelta(minutes=minutes, hours=hours)).isoformat()
@@ -43,9 +49,30 @@ class Remote:
     workspace_id: str
     api_key: str
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # alias → account
+    media: dict[str, str] = field(default_factory=dict)  # placeholder → uploaded media id
 
     def id(self, alias: str) -> str:
         return str(self.accounts[alias]["id"])
+
+    def upload(self, filename: str) -> str:
+        """``POST /media`` of a tiny file; its media id (the type follows the extension)."""
+        files = {"file": (filename, b"GIF89a" if filename.endswith(".gif") else b"x")}
+        response = self.client.post("/media", files=files)
+        assert response.status_code == 200, response.text
+        return str(response.json()["id"])
+
+    def uploaded(self, value: Any) -> Any:
+        """``value`` with the placeholders ``<photo>``, ``<video>``, ``<gif>`` and
+        ``<document>`` replaced by the ids of media uploaded once per kind."""
+        if isinstance(value, dict):
+            return {k: self.uploaded(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.uploaded(v) for v in value]
+        if isinstance(value, str) and value in _PLACEHOLDERS:
+            if value not in self.media:
+                self.media[value] = self.upload(_PLACEHOLDERS[value])
+            return self.media[value]
+        return value
 
     def admin(self, method: str, what: str, body: Any = None) -> httpx.Response:
         response = self.client.request(method, f"/_sandbox/{what}", json=body)
@@ -54,7 +81,7 @@ class Remote:
 
     def create(self, bulk: dict[str, Any], *, publish: bool = False) -> str:
         path = "/posts/schedule/publish" if publish else "/posts/schedule"
-        response = self.client.post(path, json={"bulk": bulk})
+        response = self.client.post(path, json={"bulk": self.uploaded(bulk)})
         assert response.status_code == 200, response.text
         return str(response.json()["job_id"])
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from contract_support import NOW, Remote, at
+from contract_support import NOW, PHOTO, VIDEO, Remote, at
 
 LIMITS = {
     "facebook": 10_000, "instagram": 2_200, "twitter": 280, "linkedin": 3_000,
@@ -95,7 +95,10 @@ def test_bad_bulks_are_refused_with_400(remote: Remote, body: Any, message: str)
 
 
 def test_more_than_500_posts_is_400(remote: Remote) -> None:
-    post = {"networks": {"facebook": {"text": "x"}}, "accounts": [{"id": remote.id("facebook")}]}
+    post = {
+        "networks": {"facebook": {"type": "status", "text": "x"}},
+        "accounts": [{"id": remote.id("facebook")}],
+    }
     response = remote.client.post(
         "/posts/schedule", json={"bulk": {"state": "scheduled", "posts": [post] * 501}}
     )
@@ -154,12 +157,12 @@ def test_one_minute_gap_is_required_on_an_account(remote: Remote) -> None:
     assert [f["message"] for f in failures(remote.run(clash))] == [gap]
     # Within one request as well; exactly one minute apart is fine; other accounts are free.
     bulk = {"state": "scheduled", "posts": [
-        {"networks": {"default": {"text": "a"}},
+        {"networks": {"default": {"type": "status", "text": "a"}},
          "accounts": [{"id": remote.id("threads"), "scheduled_at": at(hours=3)},
                       {"id": remote.id("bluesky"), "scheduled_at": at(hours=3)}]},
-        {"networks": {"default": {"text": "b"}},
+        {"networks": {"default": {"type": "status", "text": "b"}},
          "accounts": [{"id": remote.id("threads"), "scheduled_at": at(hours=3, minutes=0.9)}]},
-        {"networks": {"default": {"text": "c"}},
+        {"networks": {"default": {"type": "status", "text": "c"}},
          "accounts": [{"id": remote.id("threads"), "scheduled_at": at(hours=3, minutes=1)}]},
     ]}  # fmt: skip
     job = remote.run(bulk)
@@ -170,7 +173,8 @@ def test_one_minute_gap_is_required_on_an_account(remote: Remote) -> None:
 
 @pytest.mark.parametrize("provider", sorted(LIMITS))
 def test_text_over_the_network_limit_fails(remote: Remote, provider: str) -> None:
-    entry = {"type": FIRST_TYPE.get(provider, "status"), "text": "x" * (LIMITS[provider] + 1)}
+    entry = {"type": FIRST_TYPE.get(provider, "status"), "text": "x" * (LIMITS[provider] + 1),
+             **({"title": "t"} if provider == "youtube" else {})}  # fmt: skip
     message = only_failure(remote, one(remote, provider, entry))
     assert f"the limit is {LIMITS[provider]}" in message
 
@@ -185,7 +189,8 @@ def test_text_at_the_limit_is_accepted(remote: Remote, provider: str) -> None:
 def test_x_long_posts_take_up_to_25000_characters(remote: Remote) -> None:
     long_post = {"type": "status", "text": "x" * 25_001, "details": {"type": "long_post"}}
     assert only_failure(remote, one(remote, "twitter", long_post)) == (
-        "Text is too long for twitter: 25001 characters, the limit is 25000"
+        "Text is too long for twitter: 25001 weighted characters (X counts URLs as 23 and "
+        "emoji/CJK as 2), the limit is 25000"
     )
     job = remote.run(one(remote, "twitter", {**long_post, "text": "x" * 25_000}))
     assert failures(job) == []
@@ -196,13 +201,12 @@ def test_x_long_posts_take_up_to_25000_characters(remote: Remote) -> None:
     ("alias", "entry", "needle"),
     [
         ("instagram", {"type": "photo", "text": "no media"}, "1 to 10"),
-        ("twitter", {"type": "photo", "text": "5", "media": [{"id": "external-0",
-                     "path": "https://x.example/a.jpg"}] * 5}, "1 to 4"),
-        ("youtube", {"type": "video", "text": "none", "media": []}, "exactly one"),
-        ("instagram", {"type": "carousel", "text": "one", "media": [{"id": "external-1",
-                       "path": "https://x.example/b.jpg"}]}, "2 to 10"),
+        ("twitter", {"type": "photo", "text": "5", "media": [PHOTO] * 5}, "1 to 4"),
+        ("youtube", {"type": "video", "text": "none", "title": "t", "media": []}, "exactly one"),
+        ("instagram", {"type": "carousel", "text": "one", "media": [PHOTO]}, "2 to 10"),
         ("twitter", {"type": "reel", "text": "no reels on X"}, "does not support reel"),
-        ("pinterest", {"type": "photo", "text": "x", "media": [{"id": "0" * 24}]}, "not found"),
+        ("pinterest", {"type": "photo", "text": "x", "media": [{"id": "0" * 24, "type": "photo"}]},
+         "not found"),
     ],
 )  # fmt: skip
 def test_wrong_media_or_type_fails(
@@ -213,7 +217,7 @@ def test_wrong_media_or_type_fails(
 
 def test_media_at_post_level_fails_with_publers_ruby_error(remote: Remote) -> None:
     bulk = one(remote, "instagram", {"type": "photo", "text": "misplaced"})
-    bulk["posts"][0]["media"] = [{"id": "external-0", "path": "https://x.example/a.jpg"}]
+    bulk["posts"][0]["media"] = [PHOTO]
     assert only_failure(remote, bulk) == "undefined method 'count' for nil"
 
 
@@ -221,7 +225,7 @@ def test_only_one_tiktok_account_per_request(remote: Remote) -> None:
     video = {
         "type": "video",
         "text": "dance",
-        "media": [{"id": "external-0", "type": "video", "path": "https://x.example/v.mp4"}],
+        "media": [VIDEO],
     }
     bulk = {"state": "scheduled", "posts": [{
         "networks": {"tiktok": video},
@@ -236,7 +240,7 @@ def test_only_one_tiktok_account_per_request(remote: Remote) -> None:
 
 
 def test_auto_posts_take_the_next_free_hour_and_cannot_be_deleted(remote: Remote) -> None:
-    post = {"networks": {"default": {"text": "queued"}}, "auto": True,
+    post = {"networks": {"default": {"type": "status", "text": "queued"}}, "auto": True,
             "range": {"start_date": at(minutes=30)},
             "accounts": [{"id": remote.id("facebook")}]}  # fmt: skip
     remote.run({"state": "scheduled", "posts": [post, post]})
@@ -268,21 +272,22 @@ def test_drafts_recurring_and_ideas_are_stored_in_their_state(remote: Remote) ->
     [recurring] = remote.posts(state="recurring")
     assert recurring["recurring"]["repeat"] == "weekly"
     bad = remote.run({"state": "recurring", "posts": [{
-        "networks": text, "recurring": {"start_date": at(hours=6), "repeat": "daily"},
+        "networks": text, "recurring": {"start_date": at(hours=6), "repeat": "daily",
+                                        "repeat_rate": 1},
         "accounts": [{"id": remote.id("youtube")}]}]})  # fmt: skip
     assert "not available for youtube" in failures(bad)[0]["message"]
 
 
 def test_stuck_polls_keep_jobs_working(remote: Remote) -> None:
     remote.admin("POST", "faults", {"stuck_polls": 2})
-    job_id = remote.create(one(remote, "facebook", {"text": "slow"}))
+    job_id = remote.create(one(remote, "facebook", {"type": "status", "text": "slow"}))
     statuses = [remote.client.get(f"/job_status/{job_id}").json()["status"] for _ in range(4)]
     assert statuses == ["working", "working", "working", "complete"]
 
 
 def test_failed_jobs_create_nothing(remote: Remote) -> None:
     remote.admin("POST", "faults", {"fail_jobs": True})
-    job = remote.run(one(remote, "facebook", {"text": "doomed"}))
+    job = remote.run(one(remote, "facebook", {"type": "status", "text": "doomed"}))
     assert job["status"] == "failed"
     assert job["errors"] == ["The job failed; no post was created"]
     assert remote.posts() == []
@@ -292,7 +297,7 @@ def test_variants_wrap_the_job_and_list_failures(remote: Remote) -> None:
     remote.admin("POST", "variants", {"job_create": "wrapped", "job_status": "wrapped",
                                       "complete_word": "completed", "failures": "list",
                                       "create_status": 202})  # fmt: skip
-    bulk = one(remote, "facebook", {"text": "x"}, scheduled_at=at(-1))
+    bulk = one(remote, "facebook", {"type": "status", "text": "x"}, scheduled_at=at(-1))
     created = remote.client.post("/posts/schedule", json={"bulk": bulk})
     assert created.status_code == 202
     assert created.json()["success"] is True

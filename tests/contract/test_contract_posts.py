@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import NOW, Remote, at
+from contract_support import NOW, VIDEO, Remote, at
 
 
 def schedule(remote: Remote, alias: str, text: str, hours: float, **entry: Any) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def schedule(remote: Remote, alias: str, text: str, hours: float, **entry: Any) 
 
 
 def test_posts_are_paged_twenty_at_a_time(remote: Remote) -> None:
-    posts = [{"networks": {"default": {"text": f"post {i:02}"}},
+    posts = [{"networks": {"default": {"type": "status", "text": f"post {i:02}"}},
               "accounts": [{"id": remote.id("facebook"), "scheduled_at": at(hours=i + 1)}]}
              for i in range(45)]  # fmt: skip
     remote.run({"state": "scheduled", "posts": posts})
@@ -42,7 +42,7 @@ def test_posts_filter_by_state_account_time_text_and_type(remote: Remote) -> Non
             "state": "draft",
             "posts": [
                 {
-                    "networks": {"default": {"text": "delta"}},
+                    "networks": {"default": {"type": "status", "text": "delta"}},
                     "accounts": [{"id": remote.id("facebook")}],
                 }
             ],
@@ -90,7 +90,7 @@ def test_time_passing_publishes_scheduled_posts(remote: Remote) -> None:
 
 
 def test_update_changes_text_and_title_and_answers_the_post(remote: Remote) -> None:
-    video = {"id": "external-0", "type": "video", "path": "https://x.example/v.mp4"}
+    video = VIDEO
     post = schedule(remote, "youtube", "old", 2, type="video", title="Old title", media=[video])
     response = remote.client.put(f"/posts/{post['id']}",
                                  json={"post": {"text": "new", "title": "New title"}})  # fmt: skip
@@ -106,7 +106,7 @@ def test_update_changes_text_and_title_and_answers_the_post(remote: Remote) -> N
 
 def test_update_of_a_published_post_follows_the_network(remote: Remote) -> None:
     accounts = [{"id": remote.id("twitter")}, {"id": remote.id("linkedin")}]
-    post = {"networks": {"default": {"text": "live"}}, "accounts": accounts}
+    post = {"networks": {"default": {"type": "status", "text": "live"}}, "accounts": accounts}
     bulk = {"state": "scheduled", "posts": [post]}
     remote.run(bulk, publish=True)
     posts = {p["network"]: p for p in remote.posts()}
@@ -135,7 +135,7 @@ def test_delete_answers_the_ids_it_deleted(remote: Remote, key: str) -> None:
     keep = schedule(remote, "facebook", "keep", 1)
     gone = schedule(remote, "twitter", "gone", 2)
     published = remote.run({"state": "scheduled", "posts": [{
-        "networks": {"default": {"text": "was live"}},
+        "networks": {"default": {"type": "status", "text": "was live"}},
         "accounts": [{"id": remote.id("linkedin")}]}]}, publish=True)  # fmt: skip
     assert published["payload"]["failures"] == {}
     [live] = remote.posts(state="published")
@@ -149,7 +149,8 @@ def test_delete_answers_the_ids_it_deleted(remote: Remote, key: str) -> None:
 
 def test_drop_after_commit_cuts_the_answer_but_keeps_the_posts(remote: Remote) -> None:
     remote.admin("POST", "faults", {"drop_after_commit": 1})
-    bulk = {"state": "scheduled", "posts": [{"networks": {"default": {"text": "lost answer"}},
+    entry = {"type": "status", "text": "lost answer"}
+    bulk = {"state": "scheduled", "posts": [{"networks": {"default": entry},
             "accounts": [{"id": remote.id("facebook"), "scheduled_at": at(hours=1)}]}]}  # fmt: skip
     with pytest.raises(httpx.RemoteProtocolError):
         remote.client.post("/posts/schedule", json={"bulk": bulk})

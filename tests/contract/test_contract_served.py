@@ -10,11 +10,12 @@ from contract_support import NOW, TIKTOK2, MakeRemote, Remote, _client, at, spaw
 
 import contentctl.sandbox as sb
 from contentctl.model import Provider
+from contentctl.sandbox.seed import SEED_ACCOUNTS
 
 
 def bulk(remote: Remote, text: str, hours: float) -> dict[str, object]:
     return {"state": "scheduled", "posts": [{
-        "networks": {"default": {"text": text}},
+        "networks": {"default": {"type": "status", "text": text}},
         "accounts": [{"id": remote.id("facebook"), "scheduled_at": at(hours=hours)}],
     }]}  # fmt: skip
 
@@ -40,11 +41,15 @@ def test_fail_jobs_from_start_up(make_remote: MakeRemote) -> None:
     assert remote.posts() == [] and remote.client.get("/media").json()["total"] == 0
 
 
-def test_accounts_come_from_contentctl_yaml(make_remote: MakeRemote) -> None:
+def test_the_sandbox_has_accounts_of_its_own_not_the_configs(make_remote: MakeRemote) -> None:
+    # the project's contentctl.yaml names its accounts after their providers; the sandbox,
+    # like Publer, lists its own (plus the second TikTok account the suite adds)
     remote = make_remote()
-    names = {a["id"]: a["name"] for a in remote.client.get("/accounts").json()}
-    expected = {sb.default_account_id(p): p.value for p in Provider} | {TIKTOK2: "tiktok2"}
-    assert names == expected
+    found = {a["id"]: (a["provider"], a["name"]) for a in remote.client.get("/accounts").json()}
+    expected = {sb.default_account_id(p, suffix): (p.value, name)
+                for p, suffix, name, _kind in SEED_ACCOUNTS}  # fmt: skip
+    assert found == expected | {TIKTOK2: ("tiktok", "tiktok2")}
+    assert found[sb.default_account_id(Provider.FACEBOOK)] == ("facebook", "Sandbox Facebook")
 
 
 def test_a_served_sandbox_and_the_in_process_one_share_a_file(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import contentctl.sandbox as sb
 from contentctl.apply.applier import Applier, ApplyReport
 from contentctl.config import load_config
-from contentctl.model import Config, JSONObject
+from contentctl.model import Config, JSONObject, Provider
 from contentctl.plan.build import Plan, PlanOptions, build_plan
 from contentctl.plan.targets import Target, format_utc, parse_utc, spec_hash
 from contentctl.publer import PublerClient
@@ -26,9 +26,10 @@ from contentctl.state.store import StateStore
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 WORKSPACE = "6650f1c2a1b2c3d4e5f60718"
+# The sandbox's own accounts (it lists those, never the config's), as Publer would.
 ACCOUNTS = {
-    "fb": ("65f0a1b2c3d4e5f607180001", "facebook"),
-    "x": ("65f0a1b2c3d4e5f607180002", "twitter"),
+    "fb": (sb.default_account_id(Provider.FACEBOOK), "facebook"),
+    "x": (sb.default_account_id(Provider.TWITTER), "twitter"),
 }
 
 

@@ -205,7 +205,8 @@ def test_validate_follows_a_changed_limit(tmp_path: Path) -> None:
     config = make_repo(tmp_path, {"content/p.yaml": post})
     _, diagnostics = check_repo(config, now=NOW)
     assert [d.render() for d in diagnostics] == [
-        "content/p.yaml:4:7: error: text is 150 characters; twitter allows 100 [$.text]"
+        "content/p.yaml:4:7: error: text is 150 of 100 weighted characters (X counts URLs as 23"
+        " and emoji/CJK as 2) on twitter [$.text]"
     ]
 
 
@@ -249,7 +250,8 @@ def test_the_sandbox_follows_a_changed_limit() -> None:
         "account_id": sb.default_account_id(Provider.TWITTER),
         "account_name": "Sandbox Twitter",
         "provider": "twitter",
-        "message": "Text is too long for twitter: 150 characters, the limit is 100",
+        "message": "Text is too long for twitter: 150 weighted characters (X counts URLs as 23 and "
+                   "emoji/CJK as 2), the limit is 100",
     }]}  # fmt: skip
     assert [(p["network"], p["text"]) for p in store.posts()] == [("facebook", TEXT)]
 

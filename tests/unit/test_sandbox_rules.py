@@ -42,12 +42,13 @@ def plan(
     return plan_bulk(
         check_bulk_shape({"bulk": bulk}, publish_now=publish_now),
         publish_now=publish_now, accounts=ACCOUNTS, now=NOW, taken=taken,
-        media=(media or {}).get,
+        media=(media or LIBRARY).get,
     )  # fmt: skip
 
 
 def post(*accounts: dict[str, Any], **networks: dict[str, Any]) -> dict[str, Any]:
-    return {"networks": networks or {"default": {"text": "hi"}}, "accounts": list(accounts)}
+    return {"networks": networks or {"default": {"type": "status", "text": "hi"}},
+            "accounts": list(accounts)}  # fmt: skip
 
 
 def at(minutes: float) -> str:
@@ -65,7 +66,7 @@ def at(minutes: float) -> str:
         ({"bulk": {"state": "draft", "posts": [1]}}, "posts[0] must be an object"),
         ({"bulk": {"state": "draft", "posts": [{"accounts": [{"id": "fb"}]}]}},
          "posts[0].networks is required"),
-        ({"bulk": {"state": "draft", "posts": [{"networks": {"default": {}}}]}},
+        ({"bulk": {"state": "draft", "posts": [{"networks": {"default": {"type": "status"}}}]}},
          "posts[0].accounts is required"),
     ],
 )  # fmt: skip
@@ -132,7 +133,12 @@ def test_gap_counts_the_store_and_the_same_request() -> None:
 def test_drafts_skip_time_rules_and_ideas_have_no_account() -> None:
     drafts = plan({"state": "draft", "posts": [post({"id": "fb", "scheduled_at": at(-600)})]})
     assert drafts.failures == [] and drafts.planned[0].state == "draft"
-    ideas = plan({"state": "draft_private", "posts": [{"networks": {"default": {"text": "i"}}}]})
+    ideas = plan(
+        {
+            "state": "draft_private",
+            "posts": [{"networks": {"default": {"type": "status", "text": "i"}}}],
+        }
+    )
     assert ideas.planned[0].account is None and ideas.planned[0].scheduled_at is None
 
 
@@ -160,7 +166,7 @@ def test_a_post_without_time_is_queued() -> None:
 
 
 def test_second_tiktok_account_fails() -> None:
-    video = {"type": "video", "text": "v", "media": [{"id": "external-1", "type": "video"}]}
+    video = {"type": "video", "text": "v", "media": [{"id": "v", "type": "video"}]}
     outcome = plan({"state": "scheduled", "posts": [
         post({"id": "tt1", "scheduled_at": at(60)}, {"id": "tt2", "scheduled_at": at(60)},
              tiktok=video),
@@ -171,11 +177,12 @@ def test_second_tiktok_account_fails() -> None:
 
 
 def test_recurring_needs_a_schedule_and_a_network_that_has_it() -> None:
-    none = plan({"state": "recurring", "posts": [post({"id": "fb"})]})
-    assert none.failures[0].message == "Recurring posts need a recurring schedule"
-    schedule = {"start_date": at(600), "repeat": "daily"}
+    with pytest.raises(RequestRejected) as caught:
+        plan({"state": "recurring", "posts": [post({"id": "fb"})]})
+    assert caught.value.errors == ["posts[0].recurring is required"]
+    schedule = {"start_date": at(600), "repeat": "daily", "repeat_rate": 1}
     youtube = plan({"state": "recurring", "posts": [{**post({"id": "yt"}, youtube={
-        "type": "video", "text": "t", "media": [{"id": "external-0", "type": "video"}]}),
+        "type": "video", "text": "t", "title": "t", "media": [{"id": "v", "type": "video"}]}),
         "recurring": schedule}]})  # fmt: skip
     assert youtube.failures[0].message == "Recurring is not available for youtube"
     ok = plan({"state": "recurring", "posts": [{**post({"id": "fb"}), "recurring": schedule}]})
@@ -186,35 +193,42 @@ def no_media(_: str) -> None:
     return None
 
 
+# Uploaded media the content checks look up: a photo, a video and a GIF.
+LIBRARY = {k: {"id": k, "type": t} for k, t in (("p", "photo"), ("v", "video"), ("g", "gif"))}
+CARD = {"url": "https://a.example", "title": "T", "description": "D", "images": ["https://i"]}
+
+
 @pytest.mark.parametrize(
     ("provider", "entry", "post_level", "expected"),
     [
-        ("twitter", {"text": "x" * 280}, False, None),
-        ("twitter", {"text": "x" * 281}, False, "limit is 280"),
-        ("bluesky", {"text": "x" * 301}, False, "limit is 300"),
+        ("twitter", {"type": "status", "text": "x" * 280}, False, None),
+        ("twitter", {"type": "status", "text": "x" * 281}, False, "limit is 280"),
+        ("bluesky", {"type": "status", "text": "x" * 301}, False, "limit is 300"),
         ("wordpress", {"type": "article", "text": "x" * 50_000}, False, None),
-        ("google", {"type": "photo", "text": "x", "media": [{"path": "p", "type": "photo"}] * 2},
+        ("google", {"type": "photo", "text": "x", "media": [{"id": "p", "type": "photo"}] * 2},
          False, "1 to 1"),
-        ("google", {"type": "photo", "text": "x", "media": [{"path": "p", "type": "video"}]},
+        ("google", {"type": "photo", "text": "x", "media": [{"id": "v", "type": "video"}]},
          False, "does not accept videos"),
         ("facebook", {"type": "carousel", "text": "x"}, False, "sublinks"),
-        ("facebook", {"type": "carousel", "text": "x", "sublinks": [{"url": "u"}]}, False, None),
+        ("facebook", {"type": "carousel", "text": "x", "sublinks": [CARD]}, False, None),
+        ("facebook", {"type": "carousel", "text": "x", "sublinks": [{"url": "u"}]}, False,
+         "sublinks[0].title can't be blank"),
         ("instagram", {"type": "photo", "text": "x"}, True, "undefined method 'count' for nil"),
         ("twitter", {"type": "link", "text": "x"}, False, "needs a url"),
         ("linkedin", {"type": "link", "text": "x", "link": {"url": "https://a"}}, False, None),
         ("mastodon", {"type": "poll", "text": "q", "options": ["a"]}, False, "2 to 4"),
         ("threads", {"type": "status", "text": ""}, False, "can't be blank"),
         ("youtube", {"type": "video", "text": "d", "title": "t" * 101,
-                     "media": [{"path": "v", "type": "video"}]}, False, "Title is too long"),
-        ("youtube", {"type": "video", "text": "d", "media": [{"path": "v", "type": "photo"}]},
-         False, "needs a video"),
+                     "media": [{"id": "v", "type": "video"}]}, False, "Title is too long"),
+        ("youtube", {"type": "video", "text": "d", "title": "t",
+                     "media": [{"id": "p", "type": "photo"}]}, False, "needs a video"),
         ("linkedin", {"type": "document", "text": "d"}, False, "needs a file"),
     ],
 )  # fmt: skip
 def test_network_content_rules(
     provider: str, entry: dict[str, Any], post_level: bool, expected: str | None
 ) -> None:
-    problem = check_content(provider, entry, post_level_media=post_level, media=no_media)
+    problem = check_content(provider, entry, post_level_media=post_level, media=LIBRARY.get)
     if expected is None:
         assert problem is None
     else:
@@ -223,9 +237,9 @@ def test_network_content_rules(
 
 def test_known_media_types_come_from_the_library() -> None:
     library = {"m1": {"id": "m1", "type": "video"}}
-    entry = {"type": "video", "text": "v", "media": [{"id": "m1"}]}
+    entry = {"type": "video", "text": "v", "media": [{"id": "m1", "type": "video"}]}
     assert check_content("tiktok", entry, post_level_media=False, media=library.get) is None
-    entry = {"type": "video", "text": "v", "media": [{"id": "m2"}]}
+    entry = {"type": "video", "text": "v", "media": [{"id": "m2", "type": "video"}]}
     assert check_content("tiktok", entry, post_level_media=False, media=library.get) == (
         "Media m2 not found"
     )
@@ -249,17 +263,19 @@ LONG_POST = {"type": "long_post"}
     ("provider", "entry", "expected"),
     [
         # X Premium long posts: 25,000 characters with details.type long_post
-        ("twitter", {"text": "x" * 25_000, "details": LONG_POST}, None),
-        ("twitter", {"text": "x" * 25_001, "details": LONG_POST},
-         "Text is too long for twitter: 25001 characters, the limit is 25000"),
+        ("twitter", {"type": "status", "text": "x" * 25_000, "details": LONG_POST}, None),
+        ("twitter", {"type": "status", "text": "x" * 25_001, "details": LONG_POST},
+         "Text is too long for twitter: 25001 weighted characters (X counts URLs as 23 and "
+         "emoji/CJK as 2), the limit is 25000"),
         ("pinterest", {"type": "photo", "text": "x", "title": "t" * 101,
-                       "media": [{"path": "p", "type": "photo"}]},
+                       "media": [{"id": "p", "type": "photo"}]},
          "Title is too long for pinterest: the limit is 100 characters"),
-        ("wordpress", {"type": "article", "text": "x", "media": [{"path": "v", "type": "video"}]},
+        ("wordpress", {"type": "article", "text": "x", "media": [{"id": "v", "type": "video"}]},
          "wordpress does not accept videos"),
         ("wordpress", {"type": "article", "title": "t"}, "Text can't be blank"),
         ("twitter", {"type": "link", "url": "https://a.example"}, "Text can't be blank"),
-        ("youtube", {"type": "video", "text": "d", "media": [{"path": "g", "type": "gif"}]},
+        ("youtube", {"type": "video", "text": "d", "title": "t",
+                     "media": [{"id": "g", "type": "gif"}]},
          "A video post needs a video"),
         ("twitter", {"type": "poll", "text": "q", "options": ["a" * 26, "b"], "duration": 1},
          "Poll options on twitter take at most 25 characters"),
@@ -276,11 +292,12 @@ LONG_POST = {"type": "long_post"}
 def test_the_sandbox_checks_what_the_facts_table_says(
     provider: str, entry: dict[str, Any], expected: str | None
 ) -> None:
-    assert check_content(provider, entry, post_level_media=False, media=no_media) == expected
+    assert check_content(provider, entry, post_level_media=False, media=LIBRARY.get) == expected
 
 
 def test_check_text_reads_long_posts_from_details() -> None:
     assert check_text("twitter", "x" * 281, None) == (
-        "Text is too long for twitter: 281 characters, the limit is 280"
+        "Text is too long for twitter: 281 weighted characters (X counts URLs as 23 and "
+        "emoji/CJK as 2), the limit is 280"
     )
     assert check_text("twitter", "x" * 281, None, LONG_POST) is None

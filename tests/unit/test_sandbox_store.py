@@ -40,30 +40,33 @@ def test_default_db_path_is_beside_the_config(tmp_path: Path) -> None:
     assert sb.default_db_path(config(tmp_path)) == tmp_path / ".contentctl" / "sandbox.db"
 
 
-def test_seed_without_config_gives_one_account_per_provider(tmp_path: Path) -> None:
+def test_seed_without_config_gives_its_own_accounts_one_or_more_per_provider(
+    tmp_path: Path,
+) -> None:
     info = sb.seed(tmp_path / "a" / "sandbox.db", None)
-    assert info == sb.SeedInfo(sb.DEFAULT_WORKSPACE_ID, sb.SANDBOX_API_KEY, 13)
+    assert info == sb.SeedInfo(sb.DEFAULT_WORKSPACE_ID, sb.SANDBOX_API_KEY, 15)
     store = sb.Store(tmp_path / "a" / "sandbox.db")
     accounts = store.accounts(info.workspace_id)
-    assert [a["provider"] for a in accounts] == [p.value for p in Provider]
+    assert [a["provider"] for a in accounts] == [p.value for p in Provider] + [
+        "linkedin", "twitter"
+    ]  # fmt: skip
     assert all(len(a["id"]) == 24 and int(a["id"], 16) >= 0 for a in accounts)
     assert accounts[0]["id"] == sb.default_account_id(Provider.FACEBOOK)
+    assert (accounts[13]["name"], accounts[13]["type"]) == ("Sandbox LinkedIn page", "page")
 
 
-def test_seed_is_an_idempotent_upsert_of_the_config(tmp_path: Path) -> None:
+def test_seed_is_an_idempotent_upsert_that_ignores_the_configs_accounts(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.db"
-    cfg = config(tmp_path, workspace="ws-1")
-    assert sb.seed(db, cfg) == sb.SeedInfo("ws-1", sb.SANDBOX_API_KEY, 2)
+    cfg = config(tmp_path, workspace="ws-1")  # its accounts acc-1 and acc-2 are not seeded
+    assert sb.seed(db, cfg) == sb.SeedInfo("ws-1", sb.SANDBOX_API_KEY, 15)
     store = sb.Store(db)
     store.add_post("ws-1", a_post("p1", "acc-1", NOW))
     sb.seed(db, cfg)
     accounts = store.accounts("ws-1")
-    assert [(a["id"], a["name"], a["provider"]) for a in accounts] == [
-        ("acc-1", "Main page", "facebook"), ("acc-2", "news", "bluesky")
-    ]  # fmt: skip
+    assert len(accounts) == 15 and not {"acc-1", "acc-2"} & {a["id"] for a in accounts}
     assert [p["id"] for p in store.posts("ws-1")] == ["p1"]  # seeding keeps posts
-    assert sb.reset(db, cfg).accounts == 2
-    assert store.posts() == [] and len(store.accounts("ws-1")) == 2
+    assert sb.reset(db, cfg).accounts == 15
+    assert store.posts() == [] and len(store.accounts("ws-1")) == 15
     assert store.user_for_key(sb.SANDBOX_API_KEY) is not None
 
 
@@ -197,9 +200,10 @@ def test_in_process_transport_uses_the_injected_clock_and_config(tmp_path: Path)
     assert (tmp_path / ".contentctl" / "sandbox.db").exists()
     headers = {"Authorization": f"Bearer-API {sb.SANDBOX_API_KEY}", "Publer-Workspace-Id": "ws-9"}
     with httpx.Client(transport=transport, base_url=sb.IN_PROCESS_BASE_URL, headers=headers) as c:
-        assert [a["id"] for a in c.get("/accounts").json()] == ["acc-1", "acc-2"]
-        soon = [{"id": "acc-1", "scheduled_at": "2030-01-01T12:00:30Z"}]
-        post = {"networks": {"default": {"text": "t"}}, "accounts": soon}
+        facebook = sb.default_account_id(Provider.FACEBOOK)
+        assert c.get("/accounts").json()[0]["id"] == facebook  # the sandbox's, not the config's
+        soon = [{"id": facebook, "scheduled_at": "2030-01-01T12:00:30Z"}]
+        post = {"networks": {"default": {"type": "status", "text": "t"}}, "accounts": soon}
         bulk = {"state": "scheduled", "posts": [post]}
         job = c.post("/posts/schedule", json={"bulk": bulk}).json()["job_id"]
         c.get(f"/job_status/{job}")

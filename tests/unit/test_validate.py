@@ -318,11 +318,11 @@ RULE_CASES = [
     # text and title limits, per network, after the merge
     (
         POST + f"accounts: [fb, x]\ntext: {X}\n",
-        ["4:7: error: text is 281 characters; twitter allows 280 [$.text]"],
+        ["4:7: error: text is 281 of 280 weighted characters (X counts URLs as 23 and emoji/CJK as 2) on twitter [$.text]"],
     ),
     (
         POST + f"accounts: [x]\ntext: {'x' * 260}\n",
-        ["4:7: warning: text is 260 characters, close to twitter's 280 [$.text]"],
+        ["4:7: warning: text is 260 of 280 weighted characters (X counts URLs as 23 and emoji/CJK as 2), close to the limit [$.text]"],
     ),
     (
         POST + f"accounts: [x]\ntext: {X}\ndetails: {{type: long_post}}\n",
@@ -330,11 +330,11 @@ RULE_CASES = [
     ),
     (
         POST + f"accounts: [x, bsky]\ntext: short\nnetworks:\n  twitter:\n    text: {X}\n",
-        ["7:11: error: text is 281 characters; twitter allows 280 [$.networks.twitter.text]"],
+        ["7:11: error: text is 281 of 280 weighted characters (X counts URLs as 23 and emoji/CJK as 2) on twitter [$.networks.twitter.text]"],
     ),
     (
         POST + f"accounts: [yt]\ntype: video\ntitle: {'t' * 101}\ntext: x\nmedia: [{{path: media/clip.mp4}}]\n",
-        ["5:8: error: title is 101 characters; youtube allows 100 [$.title]"],
+        ["5:8: error: title is 101 of 100 characters on youtube [$.title]"],
     ),
     # media counts and kinds
     (
