@@ -158,9 +158,36 @@ def test_markdown_of_2000_changes_stays_under_github_limit_and_says_what_it_fold
     assert "**Plan: 2000 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked.**" in text
     shown = text.count("<details>")
     assert 0 < shown < 2000
-    assert (
-        f"_{2000 - shown} more changes are not shown to stay under GitHub's comment limit" in text
+    assert text.endswith(
+        f"\n_{2000 - shown} more posts ({2000 - shown} changes) are not shown to stay under "
+        "GitHub's comment limit; every change is in the JSON plan "
+        "(`contentctl plan --format json`, the plan.json artifact)._\n"
     )
+
+
+def test_markdown_has_one_section_per_post_listing_its_accounts() -> None:
+    at = NOW + timedelta(days=2)
+    networks = [("acme-fb", "facebook"), ("acme-li", "linkedin"), ("acme-masto", "mastodon")]
+    targets = [target("launch", a, p, "Same words everywhere", at) for a, p in networks]
+    targets.append(target("launch", "acme-x", "twitter", "Short for X", at))
+    state = State(serial=0, lineage="00000000-0000-4000-8000-000000000000", workspace_id="ws")
+    text = render_markdown(build_plan(targets, state, PlanOptions(now=NOW)), now=NOW)
+    assert text.count("<details>") == 1
+    assert (
+        "<summary><b>create</b> <code>launch</code> on <code>acme-fb</code>, "
+        "<code>acme-li</code>, <code>acme-masto</code>, <code>acme-x</code></summary>"
+    ) in text
+    for alias, provider in [*networks, ("acme-x", "twitter")]:
+        assert (
+            f"- `+` **create** on `{alias}` ({provider}), "
+            "2027-01-03 13:00 Europe/Berlin (12:00 UTC), in 2 days\n"
+        ) in text
+    assert (
+        "**Text** on `acme-fb`, `acme-li`, `acme-masto`: 21/10000 characters on facebook, "
+        "21/3000 characters on linkedin, 21/500 characters on mastodon\n\n"
+        "```text\nSame words everywhere\n```"
+    ) in text
+    assert "**Text** on `acme-x`: 11/280 weighted characters" in text
 
 
 @pytest.mark.parametrize(
