@@ -13,6 +13,7 @@ network rules (X 280, Bluesky 300 characters, Instagram photos only, …).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import struct
@@ -33,15 +34,22 @@ MINUTES_APART = 3
 EDIT_MARK = " ✏️ (aktualisiert)"
 MEDIA_FILES = ("media/team.png", "media/launch.png", "media/chart.png", "media/office.png")
 
+
+def _sandbox_id(provider: str) -> str:
+    return hashlib.sha1(f"sandbox-account-{provider}".encode()).hexdigest()[:24]
+
+
+# The sandbox's own account ids (contentctl.sandbox.seed.default_account_id): it lists
+# those, never the config's, as Publer does.
 ACCOUNTS = {
-    "acme-fb": ("facebook", "65f0a1b2c3d4e5f607182930"),
-    "acme-x": ("twitter", "65f0a1b2c3d4e5f607182931"),
-    "acme-li": ("linkedin", "65f0a1b2c3d4e5f607182932"),
-    "acme-ig": ("instagram", "65f0a1b2c3d4e5f607182933"),
-    "acme-masto": ("mastodon", "65f0a1b2c3d4e5f607182934"),
-    "acme-threads": ("threads", "65f0a1b2c3d4e5f607182935"),
-    "acme-bsky": ("bluesky", "65f0a1b2c3d4e5f607182936"),
-    "acme-tg": ("telegram", "65f0a1b2c3d4e5f607182937"),
+    "acme-fb": ("facebook", _sandbox_id("facebook")),
+    "acme-x": ("twitter", _sandbox_id("twitter")),
+    "acme-li": ("linkedin", _sandbox_id("linkedin")),
+    "acme-ig": ("instagram", _sandbox_id("instagram")),
+    "acme-masto": ("mastodon", _sandbox_id("mastodon")),
+    "acme-threads": ("threads", _sandbox_id("threads")),
+    "acme-bsky": ("bluesky", _sandbox_id("bluesky")),
+    "acme-tg": ("telegram", _sandbox_id("telegram")),
 }
 STATUS_ACCOUNTS = (
     "acme-fb",

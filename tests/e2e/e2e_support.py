@@ -18,16 +18,17 @@ from typing import Any
 
 import httpx
 
-from contentctl.sandbox import Store
+from contentctl.model import Provider
+from contentctl.sandbox import Store, default_account_id
 
 REPO = Path(__file__).resolve().parents[2]
 
+# The sandbox's own accounts: like Publer, it lists those and never the config's.
 ACCOUNTS = {
-    "fb": ("65f0a1b2c3d4e5f607180001", "facebook"),
-    "x": ("65f0a1b2c3d4e5f607180002", "twitter"),
-    "li": ("65f0a1b2c3d4e5f607180003", "linkedin"),
-    "masto": ("65f0a1b2c3d4e5f607180004", "mastodon"),
-}
+    alias: (default_account_id(provider), provider.value)
+    for alias, provider in (("fb", Provider.FACEBOOK), ("x", Provider.TWITTER),
+                            ("li", Provider.LINKEDIN), ("masto", Provider.MASTODON))
+}  # fmt: skip
 WORKSPACE = "6650f1c2a1b2c3d4e5f60718"
 
 CONFIG = (
