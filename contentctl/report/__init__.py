@@ -1,6 +1,6 @@
 """Every view of a plan or of diagnostics, chosen by name: a value in, the text to print out.
 
-``render_plan(plan, "text" | "json" | "markdown", color=..., now=...)`` and
+``render_plan(plan, "text" | "json" | "markdown", color=..., now=..., full=...)`` and
 ``render_diagnostics(diagnostics, "text" | "json" | "github", files=..., posts=...)``
 look the view up in ``PLAN_VIEWS`` / ``DIAGNOSTICS_VIEWS``, so the CLI passes
 its ``--format`` straight through. Views only format: they read the value and
@@ -27,23 +27,23 @@ View = TypeVar("View")
 
 
 class PlanView(Protocol):
-    def __call__(self, plan: Plan, *, color: bool, now: datetime | None) -> str: ...
+    def __call__(self, plan: Plan, *, color: bool, now: datetime | None, full: bool) -> str: ...
 
 
 class DiagnosticsView(Protocol):
     def __call__(self, diagnostics: Sequence[Diagnostic], *, files: int, posts: int) -> str: ...
 
 
-def _plan_text(plan: Plan, *, color: bool, now: datetime | None) -> str:
-    return plan_text.render_text(plan, color=color, now=now)
+def _plan_text(plan: Plan, *, color: bool, now: datetime | None, full: bool) -> str:
+    return plan_text.render_text(plan, color=color, now=now, full=full)
 
 
-def _plan_json(plan: Plan, *, color: bool, now: datetime | None) -> str:
+def _plan_json(plan: Plan, *, color: bool, now: datetime | None, full: bool) -> str:
     return json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def _plan_markdown(plan: Plan, *, color: bool, now: datetime | None) -> str:
-    return plan_markdown.render_markdown(plan, now=now)
+def _plan_markdown(plan: Plan, *, color: bool, now: datetime | None, full: bool) -> str:
+    return plan_markdown.render_markdown(plan, now=now)  # folds by size, always
 
 
 PLAN_VIEWS: Mapping[str, PlanView] = MappingProxyType(
@@ -58,9 +58,12 @@ DIAGNOSTICS_VIEWS: Mapping[str, DiagnosticsView] = MappingProxyType(
 )
 
 
-def render_plan(plan: Plan, fmt: str, *, color: bool = False, now: datetime | None = None) -> str:
-    """The plan in view ``fmt``; ``color`` only colours the text view."""
-    return _pick(PLAN_VIEWS, fmt, "plan")(plan, color=color, now=now)
+def render_plan(
+    plan: Plan, fmt: str, *, color: bool = False, now: datetime | None = None, full: bool = True
+) -> str:
+    """The plan in view ``fmt``; ``color`` only colours the text view, and ``full=False``
+    lets the text view sum up a big plan instead of listing every change."""
+    return _pick(PLAN_VIEWS, fmt, "plan")(plan, color=color, now=now, full=full)
 
 
 def render_diagnostics(

@@ -14,6 +14,10 @@ from zoneinfo import ZoneInfo
 from contentctl.plan.build import Action, Change, Plan
 from contentctl.publer_facts import text_limit
 
+# Beyond this many changes a terminal gets the summary and where the details are,
+# not thousands of lines (--full lists them all).
+LIST_AT_MOST = 200
+
 SYMBOL = {
     Action.CREATE: "+",
     Action.UPDATE: "~",
@@ -81,7 +85,10 @@ def _detail_lines(change: Change, now: datetime) -> list[str]:
     return lines
 
 
-def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None) -> str:
+def render_text(
+    plan: Plan, *, color: bool = False, now: datetime | None = None, full: bool = True
+) -> str:
+    """The plan for a person; not ``full``, a plan of over ``LIST_AT_MOST`` changes is summed up."""
     now = now or plan.created_at
     paint: Callable[[Action, str], str] = (
         (lambda action, s: f"\x1b[{_COLOUR[action]}m{s}\x1b[0m") if color else (lambda _a, s: s)
@@ -94,6 +101,14 @@ def render_text(plan: Plan, *, color: bool = False, now: datetime | None = None)
     if not shown:
         out.append("")
         out.append(f"No changes. {unchanged} up to date.")
+        return "\n".join(out) + "\n"
+    if not full and len(shown) > LIST_AT_MOST:
+        out.append("")
+        out.append(
+            f"{len(shown)} changes, too many to list here (more than {LIST_AT_MOST}). "
+            "See every change with --full, as JSON with `contentctl plan --format json`, "
+            "or save the plan with `contentctl plan --out FILE`."
+        )
         return "\n".join(out) + "\n"
     out.append("")
     for change in ordered(shown):
