@@ -116,14 +116,23 @@ def schema(ctx: click.Context, name: str, write_dir: str | None) -> None:
     "--check", is_flag=True, help="Change nothing; exit 1 listing files that would change."
 )
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each change.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Also quote a text whose hashtag YAML reads as a comment (text: New blend #tea), "
+    "so the hashtag is kept.",
+)
 @click.pass_context
-def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+def fmt(
+    ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: bool, fix: bool
+) -> None:
     """Rewrite manifests in one canonical form, keeping every comment.
 
     \b
     Examples:
       contentctl fmt                 # the config and every manifest
       contentctl fmt --check --diff  # CI: fail and show what would change
+      contentctl fmt --fix           # keep the hashtags validate warns about
     """
     from contentctl.manifest.fmt import collect_files, format_file, unified_diff
 
@@ -134,7 +143,7 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, show_diff: boo
         targets = [config.path, config.content_dir]
     changed: list[Path] = []
     for path in collect_files(targets):
-        result = format_file(path, write=not check)
+        result = format_file(path, write=not check, fix=fix)
         if result.changed:
             changed.append(path)
             if show_diff:

@@ -8,6 +8,9 @@ scalars, no line folding, and quotes only where a reader could take the text
 for something else. Meaning never changes: what ``yamlio`` reads from the
 output is what it read from the input. ``format_file`` wraps it for one file
 and returns a ``FormatResult``; ``unified_diff`` renders one for ``--diff``.
+With ``fix`` (``fmt --fix``) meaning may change in one way, on purpose: a text
+whose hashtag YAML read as a comment (``text: New blend #tea``) is quoted so
+the hashtag becomes part of it (``hashtags.quote_hashtags``).
 Unreadable YAML raises ``ManifestError`` with ``path:line:col``.
 """
 
@@ -35,8 +38,9 @@ from ruamel.yaml.scalarstring import (
 )
 
 from contentctl.errors import ManifestError
-from contentctl.files import atomic_write
+from contentctl.files import atomic_write, read_regular
 from contentctl.manifest.fmt_comments import make_literal, reorder
+from contentctl.manifest.hashtags import quote_hashtags
 from contentctl.manifest.yamlio import StrictLoader, YamlProblem, decode_text
 
 POST_KEYS = (
@@ -145,10 +149,12 @@ def _yaml() -> YAML:
     return rt
 
 
-def format_text(text: str, *, source: str = "<text>") -> str:
+def format_text(text: str, *, source: str = "<text>", fix: bool = False) -> str:
     """The canonical form of one YAML stream; ``source`` names it in errors."""
     # YAML reads every line break as \n, so this changes no value, only the line ends
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fix:
+        text = quote_hashtags(text)
     match = _PRELUDE.match(text)
     prelude = "".join(f"{line.rstrip()}\n" for line in match.group().splitlines()) if match else ""
     body = text[match.end() :] if match else text
@@ -200,15 +206,15 @@ def _check_comments_kept(before: str, after: str, source: str) -> None:
         remaining[line] -= 1
 
 
-def format_file(path: Path, *, write: bool = False) -> FormatResult:
+def format_file(path: Path, *, write: bool = False, fix: bool = False) -> FormatResult:
     """Format one file; with ``write`` replace it atomically when it changed."""
     try:
-        before = decode_text(path.read_bytes())
+        before = decode_text(read_regular(path, "manifest"))
     except OSError as exc:
         raise ManifestError(f"{path}: cannot read: {exc.strerror}") from None
     except YamlProblem as exc:
         raise ManifestError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
-    after = format_text(before, source=str(path))
+    after = format_text(before, source=str(path), fix=fix)
     result = FormatResult(path=path, changed=after != before, before=before, after=after)
     if write and result.changed:
         try:

@@ -32,7 +32,8 @@ _KEY = "|".join(TEXT_KEYS)
 _LINE = rf"[ \t-]*(?:{_KEY})[ \t]*:[ \t]+[^ \t\n'\"|>&*!#][^\n]*?[ \t]#\w"
 _CANDIDATE = re.compile("\n" + _LINE)
 _FIRST_LINE = re.compile(_LINE)
-_COMMENT = re.compile(r"[ \t]+(#\w[^\n]*)")
+# the hashtags, up to a comment meant as one ("#tea #berlin   # why"): "#" then a blank
+_COMMENT = re.compile(r"[ \t]+(#\w[^\n]*?)(?=[ \t]+#(?:[ \t]|$)|[ \t]*$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class LostHashtag:
     path: tuple[str | int, ...]  # JSON path of the value inside its document
     value: str  # the value as YAML reads it
     separator: str  # the blanks between the value and the '#'
-    comment: str  # the comment, from its '#' to the end of the line
+    comment: str  # the comment's hashtags, from its '#' to the end or to a "# why" after them
     start: int  # character offsets in the text: the value's start, the comment's end
     end: int
 
@@ -131,7 +132,7 @@ def _after(
     match = _COMMENT.match(line, column)
     if match is None:
         return None
-    comment = match.group(1).rstrip()
+    comment = match.group(1)
     return LostHashtag(
         line=row + 1,
         column=match.start(1) + 1,
