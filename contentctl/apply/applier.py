@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
+from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
 from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
 from contentctl.apply.uploads import upload_one
@@ -75,6 +76,8 @@ class Applier:
     progress: Callable[[str], None] = lambda _m: None
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     report: ApplyReport = field(default_factory=ApplyReport)
+    # structured progress for bars and scripts; pass it by name (the fields above are positional)
+    events: Callable[[ApplyEvent], None] = lambda _e: None
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
     batches_sent: int = field(default=0, init=False)
 
@@ -120,6 +123,7 @@ class Applier:
             if not change.remote_id and change.action is Action.DELETE:
                 self.state.remove_entry(*change.key)
                 self.report.deleted += 1
+                self._tell(EventKind.POST_DELETED, change.post_id, change.alias, change.action)
         if not with_remote:
             self.write()
             return
@@ -134,6 +138,7 @@ class Applier:
             if change.action is Action.DELETE:
                 self.state.remove_entry(*change.key)
                 self.report.deleted += 1
+                self._tell(EventKind.POST_DELETED, change.post_id, change.alias, change.action)
             else:
                 gone = replace(
                     self._current(change),
@@ -185,6 +190,7 @@ class Applier:
             )
             self.state.set_entry(*change.key, updated)
             self.report.updated += 1
+            self._tell(EventKind.POST_UPDATED, change.post_id, change.alias, change.action)
         if changes:
             self.write()
 
@@ -198,6 +204,14 @@ class Applier:
         )
         self.state.set_entry(*change.key, failed)
         self.report.failed.append((change.post_id, change.alias, message))
+        self._tell(EventKind.POST_FAILED, change.post_id, change.alias, change.action, message)
+
+    def _tell(
+        self, kind: EventKind, post_id: str, alias: str, action: str, message: str = ""
+    ) -> None:
+        entry = self.state.entry(post_id, alias)
+        remote_id = entry.remote_id if entry is not None else None
+        self.events(ApplyEvent(kind, post_id, alias, remote_id, str(action), message))
 
     def _current(self, change: Change) -> Entry:
         """The entry a delete or update changes: as the state holds it now, else as planned."""
@@ -219,6 +233,12 @@ class Applier:
             found = self._submit(batch, media_ids, label)
             if found is not None:
                 sent.append(found)
+                posts = sum(len(group) for group in batch)
+                self.events(
+                    ApplyEvent(
+                        EventKind.BATCH_SUBMITTED, batch=number, batches=len(batches), posts=posts
+                    )
+                )
             faultpoints.kill_point("between-batches")
         for done in sent:
             if done.unknown is None:
@@ -321,15 +341,26 @@ class Applier:
                 self.write()
 
     def _settle(self, batch_id: str, job: JobStatus | None) -> SettleResult:
+        intent = self.state.intents[batch_id]
+        keys, job_id = [item.key for item in intent.items], intent.job_id or ""
         with self.guard.critical():
             result = settle_intent(self.state, batch_id, self.client, now=self.now(), job=job)
             self._absorb(result)
             self.write()
+        if job is not None:
+            self.events(ApplyEvent(EventKind.JOB_DONE, posts=len(keys), job_id=job_id))
+        unsettled = {(p, a) for p, a, _m in result.failed} | {i.key for i in result.missing_items}
+        for key in keys:
+            entry = self.state.entry(*key)
+            if key not in unsettled and entry is not None and entry.remote_id:
+                self._tell(EventKind.POST_CREATED, *key, Action.CREATE)
         return result
 
     def _absorb(self, result: SettleResult) -> None:
         self.report.created += result.found
         self.report.failed.extend(result.failed)
+        for post_id, alias, message in result.failed:
+            self._tell(EventKind.POST_FAILED, post_id, alias, Action.CREATE, message)
 
     def _upload_media(self, targets: Sequence[Target]) -> dict[str, str]:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""
