@@ -20,6 +20,7 @@ from contentctl.manifest.load import LoadResult
 from contentctl.model import Config, Diagnostic, Severity
 from contentctl.plan import binding
 from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_digest
+from contentctl.plan.saved import SavedPlan
 from contentctl.plan.targets import Target, build_targets
 from contentctl.state.store import State, StateStore
 
@@ -125,12 +126,62 @@ def make_plan(
     return replace(plan, remote=binding.current_remote(config).describe()), checked
 
 
-def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
-    """Refuse a plan made against another state or other manifests, naming what changed."""
+def check_saved_binding(plan: SavedPlan, config: Config, state: State) -> None:
+    """Refuse a saved plan of another repository, remote or state before anything is planned."""
+    reasons = _binding_reasons(plan, config, state)
+    if reasons:
+        raise _refused(reasons, [])
+
+
+def check_saved_plan(saved: SavedPlan, config: Config, now: Plan) -> Plan:
+    """``now`` (the plan made again for ``apply FILE``) if it is the saved plan's change set.
+
+    ``now`` is made from the manifests, the state and, if the run refreshes,
+    Publer, after ``check_saved_binding``; it must have every change of the saved
+    plan (action, target, account id, before and after, media by hash) and its
+    local media must be inside the repository. Otherwise a ``StalePlanError``
+    names what differs, one line each. It is ``now`` that is carried out, never
+    the file's own content.
+    """
+    from contentctl.plan import commitment
+
     reasons = []
+    if manifests_digest(c.target for c in now.changes if c.target) != saved.saved_manifests_digest:
+        reasons.append(f"the manifests changed since the plan was made ({_posts(saved, now)})")
+    lines = commitment.differences(saved, now) + commitment.media_problems(config, now)
+    if reasons or lines:
+        raise _refused(reasons, lines)
+    return now
+
+
+def _refused(reasons: list[str], lines: list[str]) -> StalePlanError:
+    from contentctl.plan.commitment import summarize
+
+    head = (
+        "the saved plan is stale: " + "; ".join(reasons)
+        if reasons
+        else "the saved plan is not the plan the manifests and state give now (edited since "
+        "it was made?); nothing was applied"
+    )
+    return StalePlanError(
+        head + "".join(f"\n  {line}" for line in summarize(lines)),
+        hint="run `contentctl plan --out FILE` again, review it and apply that",
+    )
+
+
+def _binding_reasons(plan: SavedPlan, config: Config, state: State) -> list[str]:
+    """Why ``plan`` belongs to another repository, remote or state ([] if it is this one's)."""
+    from contentctl.plan.commitment import repo_identity
+
+    reasons = []
+    if not plan.repo:
+        reasons.append("the plan names no repository (made by an older contentctl?)")
+    elif plan.repo != repo_identity(config):
+        reasons.append(f"the plan was made in another repository (repo {plan.repo}), not here")
     remote = binding.current_remote(config).describe()
-    if plan.remote and plan.remote != remote:
-        reasons.append(f"the plan was made against {plan.remote}, this run talks to {remote}")
+    if plan.remote != remote:
+        reasons.append(f"the plan was made against {plan.remote or 'no remote'}, this run talks "
+                       f"to {remote}")  # fmt: skip
     if state.intents:
         reasons.append("an interrupted apply left work to settle (`contentctl plan` settles it)")
     if not plan.state_lineage:
@@ -140,29 +191,19 @@ def check_saved_plan(plan: Plan, config: Config, state: State) -> None:
         reasons.append("the state file the plan was made against is gone")
     elif plan.state_lineage != state.lineage:
         reasons.append(f"the state's lineage is {state.lineage}, the plan's {plan.state_lineage}")
-    elif plan.state_digest != state.content_digest():
+    elif plan.state_serial != state.serial or plan.state_digest != state.content_digest():
         reasons.append(
             f"the state changed since the plan was made (serial {plan.state_serial} → "
             f"{state.serial})"
         )
-    checked = check(config)
-    targets = desired_targets(config, checked)
-    if manifests_digest(targets) != plan.manifests_digest:
-        planned = {c.key: c.target.content_hash for c in plan.changes if c.target is not None}
-        now_hashes = {t.key: t.content_hash for t in targets}
-        changed = sorted(
-            {
-                k[0]
-                for k in planned.keys() | now_hashes.keys()
-                if planned.get(k) != now_hashes.get(k)
-            }
-        )
-        listed = ", ".join(changed[:5]) + (
-            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-        )
-        reasons.append(f"the manifests changed since the plan was made (posts: {listed})")
-    if reasons:
-        raise StalePlanError(
-            "the saved plan is stale: " + "; ".join(reasons),
-            hint="run `contentctl plan --out FILE` again",
-        )
+    return reasons
+
+
+def _posts(saved: Plan, now: Plan) -> str:
+    """The posts whose targets differ between two plans, for the manifests reason."""
+    planned = {c.key: c.target.content_hash for c in saved.changes if c.target is not None}
+    now_hashes = {c.key: c.target.content_hash for c in now.changes if c.target is not None}
+    changed = sorted({k[0] for k in planned.keys() | now_hashes.keys()
+                      if planned.get(k) != now_hashes.get(k)})  # fmt: skip
+    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+    return "posts: " + ", ".join(changed[:5]) + more

@@ -131,7 +131,10 @@ def plan(
         config, state, _plan_options(replace_published, delete_published), notes=notes
     )
     if out is not None:
-        save_plan(result, cwd_of(ctx) / out, state_digest=state.content_digest())
+        from contentctl.plan.commitment import repo_identity
+
+        digest, repo = state.content_digest(), repo_identity(config)
+        save_plan(result, cwd_of(ctx) / out, state_digest=digest, repo=repo)
     click.echo(render_plan(result, fmt, color=use_color(no_color)), nl=False)
     if fmt == "text" and out is not None:  # the other views are for machines: nothing after
         click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
@@ -178,8 +181,12 @@ def apply(
         bound = workflow.bind_remote(config, state)
         if plan_file is not None:
             saved = read_plan(cwd_of(ctx) / plan_file)
-            workflow.check_saved_plan(saved, config, state)
-            result = saved
+            workflow.check_saved_binding(saved, config, state)
+            # made again, and carried out only if it is the saved one: never the file itself
+            again, _ = workflow.make_plan(
+                config, state, _plan_options(replace_published, delete_published), notes=bound
+            )
+            result = workflow.check_saved_plan(saved, config, again)
             click.echo(f"Remote: {saved.remote or config_remote(config)}")
         else:
             state, settled = workflow.settle(config, store, state, progress=progress)

@@ -1,14 +1,16 @@
 """A Plan to and from versioned JSON: ``plan --format json`` and ``plan --out FILE``.
 
-The same document serves both: a saved plan carries each change's full target
-so ``apply FILE`` can do exactly what was shown, plus the state's lineage,
-serial and digest and the manifests' digest so a stale plan is refused.
+The same document serves both: a saved plan carries each change's full target,
+the state's lineage, serial and digest, the manifests' digest and the
+repository it was made in (``repo``), so ``apply FILE`` can make the plan again
+and refuse it unless it is this one (``pipeline.check_saved_plan``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import NotRequired, TypedDict, cast
@@ -53,6 +55,7 @@ class PlanJSON(TypedDict):
     has_changes: bool
     notes: list[str]
     remote: NotRequired[str]
+    repo: NotRequired[str]  # a saved plan's repository (commitment.repo_identity)
     state: PlanStateJSON
     manifests_digest: str
     changes: list[ChangeJSON]
@@ -134,13 +137,25 @@ def _change_from_json(item: ChangeJSON) -> Change:
     )
 
 
-def save_plan(plan: Plan, path: Path, *, state_digest: str) -> None:
-    """Write the plan with the digest of the state it was made against, for the stale check."""
+@dataclass(frozen=True)
+class SavedPlan(Plan):
+    """A plan read from a file, with the repository it says it was made in."""
+
+    repo: str = ""  # "" when the file names none (refused)
+    # the manifests' digest as written when it was saved: if the plan made again has it
+    # too, whatever else differs was edited in the file, not changed in the manifests
+    saved_manifests_digest: str = ""
+
+
+def save_plan(plan: Plan, path: Path, *, state_digest: str, repo: str = "") -> None:
+    """Write the plan with the state's digest and the repository, for ``apply FILE``'s check."""
     from dataclasses import replace
 
     from contentctl.files import atomic_write
 
     document = plan_to_json(replace(plan, state_digest=state_digest))
+    if repo:
+        document["repo"] = repo
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:
         atomic_write(path, text.encode("utf-8"))
@@ -148,7 +163,7 @@ def save_plan(plan: Plan, path: Path, *, state_digest: str) -> None:
         raise PlanError(f"{path}: cannot write the plan: {exc.strerror}") from None
 
 
-def read_plan(path: Path) -> Plan:
+def read_plan(path: Path) -> SavedPlan:
     try:
         data = json.loads(read_regular(path, "the plan").decode("utf-8"))  # a FIFO would hang
     except OSError as exc:
@@ -157,4 +172,7 @@ def read_plan(path: Path) -> Plan:
         raise PlanError(f"{path}: not a saved plan ({exc})") from None
     if not isinstance(data, dict):
         raise PlanError(f"{path}: not a saved plan")
-    return plan_from_json(data)
+    plan = plan_from_json(data)
+    known = {f.name: getattr(plan, f.name) for f in fields(Plan)}
+    digest = str(data.get("manifests_digest", ""))
+    return SavedPlan(**known, repo=str(data.get("repo", "")), saved_manifests_digest=digest)
