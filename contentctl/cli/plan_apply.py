@@ -63,6 +63,30 @@ def _warn_sandbox(config: Config) -> None:
         click.echo(warning, err=True)
 
 
+_full_flag = click.option(
+    "--full",
+    "--verbose",
+    "full",
+    is_flag=True,
+    help="List every change, even in a plan too big to list (over 200 changes).",
+)
+_apply_output_flags = [
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json: one final report on stdout (format_version 1), the plan on stderr.",
+    ),
+    click.option(
+        "--json-events",
+        is_flag=True,
+        help="One JSON object per line on stdout as the apply goes (like terraform -json).",
+    ),
+]
+
+
 def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command], _Command]:
     def wrap(fn: _Command) -> _Command:
         for option in reversed(options):
@@ -90,6 +114,7 @@ def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command],
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
 )
+@_full_flag
 @_with(_published_flags)
 @click.pass_context
 def plan(
@@ -97,6 +122,7 @@ def plan(
     fmt: str,
     out: Path | None,
     detailed_exitcode: bool,
+    full: bool,
     replace_published: bool,
     delete_published: bool,
     lock_timeout: float,
@@ -135,7 +161,7 @@ def plan(
 
         digest, repo = state.content_digest(), repo_identity(config)
         save_plan(result, cwd_of(ctx) / out, state_digest=digest, repo=repo)
-    click.echo(render_plan(result, fmt, color=use_color(no_color)), nl=False)
+    click.echo(render_plan(result, fmt, color=use_color(no_color), full=full), nl=False)
     if fmt == "text" and out is not None:  # the other views are for machines: nothing after
         click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
     if detailed_exitcode:
@@ -145,12 +171,17 @@ def plan(
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
+@_full_flag
+@_with(_apply_output_flags)
 @_with(_published_flags)
 @click.pass_context
 def apply(
     ctx: click.Context,
     plan_file: Path | None,
     auto_approve: bool,
+    full: bool,
+    fmt: str,
+    json_events: bool,
     replace_published: bool,
     delete_published: bool,
     lock_timeout: float,
@@ -163,16 +194,20 @@ def apply(
     With PLAN_FILE: applies exactly that saved plan, refusing it if stale.
     Exit 0 when all succeeded, 3 when some posts failed (retried next apply),
     4 when another run holds the state lock, 130 when interrupted.
+    A long apply shows a bar with the time left on a terminal, progress lines
+    otherwise; --format json and --json-events are for scripts.
     """
     from contentctl import pipeline as workflow
-    from contentctl.apply.applier import Applier
+    from contentctl.apply.applier import Applier, ApplyReport
+    from contentctl.cli.apply_output import ApplyOutput
     from contentctl.plan.saved import read_plan
     from contentctl.publer.connect import connect
     from contentctl.report import render_plan
     from contentctl.state.backends import open_backend
 
     config = config_for(ctx)
-    progress = progress_printer()
+    output = ApplyOutput(fmt=fmt, json_events=json_events)
+    progress = output.message
     backend = open_backend(config)
     store = backend.store()
     with backend.lock("apply", timeout=lock_timeout):
@@ -187,15 +222,18 @@ def apply(
                 config, state, _plan_options(replace_published, delete_published), notes=bound
             )
             result = workflow.check_saved_plan(saved, config, again)
-            click.echo(f"Remote: {saved.remote or config_remote(config)}")
+            click.echo(f"Remote: {saved.remote or config_remote(config)}", err=output.machine)
         else:
             state, settled = workflow.settle(config, store, state, progress=progress)
             notes = [*bound, *settled]
             result, _ = workflow.make_plan(
                 config, state, _plan_options(replace_published, delete_published), notes=notes
             )
-            click.echo(render_plan(result, "text", color=use_color(no_color)), nl=False)
+            shown = render_plan(result, "text", color=use_color(no_color), full=full)
+            click.echo(shown, nl=False, err=output.machine)
             if not result.has_changes:
+                if output.machine:  # a script still gets its report
+                    output.finish(result, state, ApplyReport())
                 exit_with(ctx, ExitCode.OK)
                 return
             if not auto_approve:
@@ -216,13 +254,15 @@ def apply(
                         "interrupted at the confirmation prompt; nothing was applied"
                     ) from None
                 if not confirmed:
-                    click.echo("Apply cancelled.")
+                    click.echo("Apply cancelled.", err=output.machine)
                     exit_with(ctx, ExitCode.OK)
                     return
         with connect(config, on_event=progress) as client:
-            applier = Applier(config, store, state, client, progress=progress)
-            report = applier.run(result)
-    click.echo(report.summary())
-    for post_id, alias, message in report.failed:
-        click.echo(f"  failed: {post_id} @ {alias}: {message}")
+            applier = Applier(config, store, state, client, progress=progress, events=output.event)
+            output.start(result, batch_size=config.batch_size)
+            try:
+                report = applier.run(result)
+            finally:
+                output.stop()  # the bar ends on its own line, also on Ctrl-C
+    output.finish(result, applier.state, report)
     exit_with(ctx, ExitCode.PARTIAL if report.failed else ExitCode.OK)
