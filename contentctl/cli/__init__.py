@@ -14,7 +14,16 @@ try:  # from the first import on: a Ctrl-C while the command line is still being
     import click
 
     from contentctl.__main__ import interrupted
-    from contentctl.cli import calendar, check, plan_apply, remote, sandbox, state, state_migrate
+    from contentctl.cli import (
+        accounts,
+        calendar,
+        check,
+        plan_apply,
+        remote,
+        sandbox,
+        state,
+        state_migrate,
+    )
     from contentctl.cli.base import cli
 except KeyboardInterrupt:
     import sys  # (again: the interrupt may have come first)
@@ -23,6 +32,7 @@ except KeyboardInterrupt:
     raise SystemExit(130) from None
 
 __all__ = [
+    "accounts",
     "calendar",
     "check",
     "cli",

@@ -157,6 +157,11 @@ class PublerClient:
         """``GET /accounts``: the social accounts of the workspace."""
         return records(self._get("/accounts"), "accounts")
 
+    def media_options(self, account_ids: Sequence[str]) -> list[JSONObject]:
+        """``GET /workspaces/{id}/media_options``: each account's albums and watermarks."""
+        path = f"/workspaces/{self.workspace_id}/media_options"
+        return records(self._get(path, params=[("accounts[]", a) for a in account_ids]), "accounts")
+
     # -- posts --------------------------------------------------------------------
 
     def schedule(self, bulk: JSONObject, *, publish_now: bool = False) -> str:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
-from contentctl.sandbox import endpoints, media
+from contentctl.sandbox import endpoints, media, workspace_options
 from contentctl.sandbox.faults import Faults, FaultState, Variants
 from contentctl.sandbox.jobs import RequestRejected
 from contentctl.sandbox.store import Store
@@ -65,6 +65,8 @@ ROUTES = (
     _route("POST", "/media", media.upload),
     _route("POST", "/media/from-url", media.from_url),
     _route("GET", "/media", media.list_media),
+    _route("GET", "/workspaces/{id}/media_options", workspace_options.media_options),
+    _route("GET", "/workspaces/{id}/signatures", workspace_options.signature_list),
 )
 
 
