@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 POLLS_PER_JOB = 2  # a bulk's job is usually done by the second poll
 _PER_ITEM = re.compile(r"^Updating \d+/\d+: ")  # one per post: the count says it better
+_FIRST_POLL = re.compile(r"^Waiting for job \S+ \(0s so far\)$")  # the moving bar says it
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class ApplyProgress:
     window: RateWindow = field(default_factory=RateWindow)
     done: int = 0
     failed: int = 0
+    planned_requests: int = field(default=-1)  # requests_left at the start (set from it)
+
+    def __post_init__(self) -> None:
+        if self.planned_requests < 0:
+            self.planned_requests = self.requests_left
 
     @classmethod
     def for_plan(cls, plan: Plan, *, batch_size: int, now: float) -> ApplyProgress:
@@ -83,8 +89,10 @@ class ApplyProgress:
         left = self.total - self.done
         if left <= 0:
             return 0.0
-        # each full window of requests beyond the first must wait for the next window
-        floor = (self.requests_left // self.window.requests) * self.window.seconds
+        # at most ``requests`` per window: the last request of the plan cannot go out before
+        # as many windows after the start as it has full windows ahead of it
+        windows = max(0, self.planned_requests - 1) // self.window.requests
+        floor = max(0.0, self.started + windows * self.window.seconds - now)
         pace = (now - self.started) / self.done * left if self.done else 0.0
         best = max(floor, pace)
         return best if best > 0 else None
@@ -164,7 +172,7 @@ class BarProgress:
         self._bar.update(self._task, completed=self.progress.done)
 
     def message(self, text: str) -> None:
-        if not _PER_ITEM.match(text):
+        if not _PER_ITEM.match(text) and not _FIRST_POLL.match(text):
             self._bar.console.print(text, markup=False, highlight=False)
 
     def close(self) -> None:

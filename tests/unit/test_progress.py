@@ -87,9 +87,11 @@ def test_the_rate_limit_sets_the_floor_of_the_time_left() -> None:
     assert (progress.total, progress.updates, progress.batches) == (2000, 2000, 0)
     for i in range(200):
         progress.record(updated(i))
-    # 200 done in 20 s: the pace says 3 min, but 1800 requests at 100 per 120 s take 36 min
-    assert progress.seconds_left(20.0) == 18 * 120
-    assert progress_line(progress, 20.0) == "Applied 200/2000 posts, about 36 min left"
+    # 200 done after 130 s (one pause): the pace says 20 min, but the 2000th request can
+    # go out no sooner than 19 windows of 120 s after the start
+    assert progress.seconds_left(130.0) == 19 * 120 - 130
+    assert progress_line(progress, 130.0) == "Applied 200/2000 posts, about 36 min left"
+    assert progress.seconds_left(19 * 120 + 5) == pytest.approx((19 * 120 + 5) / 200 * 1800)
 
 
 def test_the_pace_wins_when_it_is_slower_than_the_rate_limit() -> None:
