@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contentctl.errors import ManifestError, StalePlanError
 from contentctl.manifest.load import LoadResult
@@ -23,6 +24,10 @@ from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_diges
 from contentctl.plan.saved import SavedPlan
 from contentctl.plan.targets import Target, build_targets
 from contentctl.state.store import State, StateStore
+
+if TYPE_CHECKING:
+    from contentctl.plan.drift import Drift
+    from contentctl.remote_view import RemoteView
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,48 @@ def make_plan(
     notes: Sequence[str] = (),
     paths: Sequence[Path] | None = None,
 ) -> tuple[Plan, Checked]:
+    planned = plan_against(config, state, options, notes=notes, paths=paths)
+    return planned.plan, planned.checked
+
+
+@dataclass(frozen=True)
+class Planned:
+    plan: Plan
+    checked: Checked
+    state: State  # what the plan compares with: the state brought to Publer's truth if refreshed
+
+
+def plan_against(
+    config: Config,
+    state: State,
+    options: PlanOptions,
+    *,
+    view: RemoteView | None = None,
+    notes: Sequence[str] = (),
+    paths: Sequence[Path] | None = None,
+    ignore: Collection[str] = (),
+) -> Planned:
+    """The plan; with a ``view``, refreshed first (drift, adoption) from what Publer holds."""
     checked = check(config, paths, now=options.now)
     with paused_gc():
         targets = desired_targets(config, checked)
-        plan = build_plan(targets, state, options, notes=notes)
-    return replace(plan, remote=binding.current_remote(config).describe()), checked
+    compared, found, requests = state, None, None
+    drift: tuple[Drift, ...] = ()
+    if view is not None:
+        from contentctl.apply.refresh import refresh
+
+        refreshed = refresh(state, targets, view, now=options.now, ignore=ignore)
+        compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
+        drift = tuple(refreshed.drift)
+    with paused_gc():
+        plan = build_plan(targets, compared, options, notes=notes, found=found)
+    plan = replace(
+        plan,
+        remote=binding.current_remote(config).describe(),
+        drift=drift,
+        refresh_requests=requests,
+    )
+    return Planned(plan, checked, compared)
 
 
 def check_saved_binding(plan: SavedPlan, config: Config, state: State) -> None:

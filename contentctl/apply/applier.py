@@ -24,14 +24,16 @@ from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
 from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
+from contentctl.apply.refresh import adoptions
 from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan
-from contentctl.plan.targets import Endpoint, Target, format_utc, parse_utc
+from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
 from contentctl.publer import JobStatus, PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
-from contentctl.state.records import Entry, EntryStatus, Intent, MediaRecord, State
+from contentctl.remote_view import RemoteView
+from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, Intent, MediaRecord, State
 from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
 
@@ -44,14 +46,16 @@ MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
 @dataclass
 class ApplyReport:
     created: int = 0
+    adopted: int = 0  # already on Publer: recorded instead of posted again
     updated: int = 0
     deleted: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (post_id, alias, message)
     unresolved: int = 0  # items left in the intent journal; the next run settles them
 
     def summary(self) -> str:
+        adopted = f"{self.adopted} adopted, " if self.adopted else ""
         text = (
-            f"Apply complete: {self.created} created, {self.updated} updated, "
+            f"Apply complete: {self.created} created, {adopted}{self.updated} updated, "
             f"{self.deleted} deleted, {len(self.failed)} failed."
         )
         if self.unresolved:
@@ -78,6 +82,7 @@ class Applier:
     report: ApplyReport = field(default_factory=ApplyReport)
     # structured progress for bars and scripts; pass it by name (the fields above are positional)
     events: Callable[[ApplyEvent], None] = lambda _e: None
+    view: RemoteView | None = None  # the run's listings, shared with the plan's refresh
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
     batches_sent: int = field(default=0, init=False)
 
@@ -90,7 +95,11 @@ class Applier:
         changes = plan.actionable()
         with self.guard:
             try:
-                self._delete([c for c in changes if c.action in (Action.DELETE, Action.REPLACE)])
+                self._adopt([c for c in changes if c.action is Action.ADOPT])
+                deletes = [c for c in changes if c.action in (Action.DELETE, Action.REPLACE)]
+                self._delete(deletes)
+                if deletes and self.view is not None:
+                    self.view.invalidate()  # what was just deleted must not be adopted back
                 self._update([c for c in changes if c.action is Action.UPDATE])
                 creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
                 wanted = [c.target for c in creates if c.target and self._still_wanted(c)]
@@ -112,6 +121,16 @@ class Applier:
         self.report.unresolved = sum(len(i.items) for i in self.state.intents.values())
         return self.report
 
+    def _adopt(self, changes: Sequence[Change]) -> None:
+        """Record the posts the plan found on Publer; nothing is sent."""
+        stamp = format_utc(self.now())
+        for change in changes:
+            assert change.before is not None, "an adopt carries the entry it records"
+            self.state.set_entry(*change.key, replace(change.before, updated_at=stamp))
+            self.report.adopted += 1
+        if changes:
+            self.write()
+
     def _still_wanted(self, change: Change) -> bool:
         # a replace whose delete failed must not create a second copy
         entry = self.state.entry(*change.key)
@@ -132,8 +151,9 @@ class Applier:
         faultpoints.kill_point("after-delete")
         for change in with_remote:
             if change.remote_id not in deleted and self._still_on_remote(change):
-                message = f"Publer did not delete post {change.remote_id}"
-                self._mark_failed(change, message)
+                # kept with its remote id: the next plan shows it blocked, never creates a copy
+                message = f"{DELETE_REFUSED} {change.remote_id} ({_refusal(change)})"
+                self._mark_failed(change, message, keep_remote=True)
                 continue
             if change.action is Action.DELETE:
                 self.state.remove_entry(*change.key)
@@ -222,6 +242,7 @@ class Applier:
     # -- creates ---------------------------------------------------------
 
     def _create(self, targets: Sequence[Target]) -> None:
+        targets = self._adopt_found(targets)
         if not targets:
             return
         media_ids = self._upload_media(targets)
@@ -248,6 +269,31 @@ class Applier:
         for done in sent:
             if done.unknown is not None:
                 self._resolve_unknown(done, by_key, media_ids, size)
+
+    def _adopt_found(self, targets: Sequence[Target]) -> list[Target]:
+        """Look for the posts on Publer before creating them; adopt what is there."""
+        if not targets:
+            return []
+        view = self.view if self.view is not None else RemoteView(self.client)
+        probe = State(self.state.serial, self.state.lineage, self.state.workspace_id)
+        probe.posts = {k: dict(v) for k, v in self.state.posts.items()}
+        for target in targets:
+            probe.remove_entry(*target.key)  # every target here is to be created
+        found = adoptions(probe, targets, view, now=self.now())
+        rest = []
+        for target in targets:
+            entry = found.adopt.get(target.key)
+            reason = found.blocked.get(target.key)
+            if entry is not None:
+                self.state.set_entry(*target.key, entry)
+                self.report.adopted += 1
+            elif reason is not None:
+                self.report.failed.append((target.post_id, target.alias, reason))
+            else:
+                rest.append(target)
+        if len(rest) != len(targets):
+            self.write()
+        return rest
 
     def _submit(
         self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str], label: str = ""
@@ -389,3 +435,14 @@ class Applier:
         if missing:
             self.write()
         return ids
+
+
+def _refusal(change: Change) -> str:
+    """Why Publer keeps a post it was asked to delete, as far as the entry tells."""
+    post = json_object(change.before.spec.get("post")) if change.before else {}
+    if post.get("auto"):
+        return "Publer does not delete queued (auto-scheduled) posts"
+    return (
+        "Publer kept it: queued posts, posts published with approval and other members' "
+        "private drafts cannot be deleted through the API"
+    )

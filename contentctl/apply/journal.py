@@ -2,8 +2,9 @@
 
 Publer has no idempotency key and its jobs return no post ids, so every
 create is recorded as an *intent* (fsynced) before it is sent. Settling an
-intent finds what the remote actually holds — ``GET /posts`` by account and
-time window, matched on account, time and a content fingerprint — and turns
+intent finds what the remote actually holds — ``GET /posts`` scoped by the
+items' accounts, times and texts, matched one to one by each publishing
+method's rule (``matching``; the bulk's job id decides between look-alikes) — and turns
 each item into a recorded post, a recorded failure, or (when the remote has
 no such post and no job says otherwise) a *missing* item: absent for sure, so
 apply may send it again and the next plan creates it again. The same code
@@ -16,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
+from contentctl.apply.adoption import find_on_remote
+from contentctl.apply.matching import Assignment, wanted_from_spec
 from contentctl.errors import PublerRequestError
-from contentctl.plan.targets import fingerprint, format_utc, json_object, parse_utc
+from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient, RemotePost
+from contentctl.remote_view import RemoteView
 from contentctl.state.records import Entry, EntryStatus, Intent, IntentItem, State
 
-WINDOW = timedelta(minutes=2)  # slack around planned times when listing the remote
-TIME_TOLERANCE = timedelta(seconds=60)
 # Publer's post states by prefix (scheduled_approved, published_posted, draft_dated, …).
 _STATUS_PREFIXES = (
     ("published", EntryStatus.PUBLISHED),
@@ -72,18 +74,16 @@ def settle_intent(
     """Resolve one intent into state entries and drop it from the journal."""
     intent = state.intents[batch_id]
     items = intent.items
-    remote = _list_candidates(client, intent, now)
-    claimed = {e.remote_id for _, _, e in state.iter_entries() if e.remote_id}
+    assignment = _find(state, intent, RemoteView(client))
     failures = _failures_by_item(job, items) if job is not None else {}
     result = SettleResult()
     for item in items:
-        match = _match(item, remote, claimed)
+        match = assignment.found.get(item.key)
         if match is not None:
-            claimed.add(match.id)
             _record_found(state, item, match, intent.job_id, now)
             result.found += 1
             continue
-        message = failures.get(item.key)
+        message = failures.get(item.key) or assignment.ambiguous.get(item.key)
         if message is None and job is not None:
             if job.state is JobState.FAILED:
                 message = "Publer's job ended 'failed' without a per-account reason"
@@ -152,46 +152,32 @@ def settle_pending(
     return total, notes
 
 
-def _list_candidates(client: PublerClient, intent: Intent, now: datetime) -> list[RemotePost]:
-    items = intent.items
-    account_ids = sorted({i.account_id for i in items if i.account_id})
-    times = [parse_utc(i.scheduled_at) for i in items if i.scheduled_at]
-    started = parse_utc(intent.created_at)
-    if len(times) < len(items):
-        # posts without a planned time (publish now, auto, undated drafts) land near "now"
-        # or inside their auto range; widen the window to cover them
-        times.extend([started, now])
-        for item in items:
-            until = json_object(json_object(item.spec.get("post")).get("range")).get("end_date")
-            if isinstance(until, str) and until:
-                times.append(_date_or_time(until))
-    start, end = min(times) - WINDOW, max(times) + WINDOW
-    posts = client.list_posts(state="all", account_ids=account_ids, start=start, end=end)
-    undated = [i for i in items if not i.scheduled_at]
-    if undated and any(str(i.spec.get("bulk_state")).startswith("draft") for i in undated):
-        # undated drafts have no time to filter on
-        posts = [*posts, *client.list_posts(state="draft", account_ids=account_ids)]
-    return posts
+def _find(state: State, intent: Intent, view: RemoteView) -> Assignment:
+    """What Publer holds for the intent's items, by each method's rule (``matching``).
+
+    Scoped by the items' accounts and planned times, and for posts whose time
+    is Publer's (publish now, auto-scheduled) by their text and range: never by
+    this machine's clock, so a clock skew on either side changes nothing. The
+    bulk's job id, which Publer's listing carries, decides between look-alikes.
+    """
+    claimed = {e.remote_id for _, _, e in state.iter_entries() if e.remote_id}
+    wanted = [
+        wanted_from_spec(
+            item.key,
+            item.account_id,
+            item.spec,
+            text_fingerprint=item.fingerprint,
+            job_id=intent.job_id,
+        )
+        for item in intent.items
+    ]
+    texts = {item.key: _text_of(item) for item in intent.items}
+    return find_on_remote(wanted, view, texts, claimed=claimed)
 
 
-def _date_or_time(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC) + timedelta(days=1)
-
-
-def _match(item: IntentItem, remote: Iterable[RemotePost], claimed: set[str]) -> RemotePost | None:
-    wanted = item.scheduled_at
-    for post in remote:
-        if post.id in claimed or post.account_id != item.account_id:
-            continue
-        if fingerprint(post.text) != item.fingerprint:
-            continue
-        if wanted and post.scheduled_at:
-            delta = abs(parse_utc(post.scheduled_at) - parse_utc(wanted))
-            if delta > TIME_TOLERANCE:
-                continue
-        return post
-    return None
+def _text_of(item: IntentItem) -> str:
+    text = json_object(item.spec.get("network")).get("text")
+    return text if isinstance(text, str) else ""
 
 
 def _failures_by_item(job: JobStatus, items: Sequence[IntentItem]) -> dict[tuple[str, str], str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,6 +16,7 @@ from contentctl.errors import ExitCode
 if TYPE_CHECKING:
     from contentctl.model import Config
     from contentctl.plan.build import PlanOptions
+    from contentctl.remote_view import RemoteView
 
 _Command = TypeVar("_Command", bound=Callable[..., None])
 
@@ -96,6 +98,26 @@ def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command],
     return wrap
 
 
+_refresh_flag = click.option(
+    "--no-refresh",
+    is_flag=True,
+    help="Plan from the state alone, without reading what Publer holds (drift, adoption).",
+)
+
+
+@contextmanager
+def _remote_view(config: Config, wanted: bool) -> Iterator[RemoteView | None]:
+    """A client's shared listings for the run (None: no refresh asked for)."""
+    if not wanted:
+        yield None
+        return
+    from contentctl.publer.connect import connect
+    from contentctl.remote_view import RemoteView
+
+    with connect(config, on_event=progress_printer()) as client:
+        yield RemoteView(client)
+
+
 @cli.command()
 @click.option(
     "--format",
@@ -114,6 +136,7 @@ def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command],
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
 )
+@_refresh_flag
 @_full_flag
 @_with(_published_flags)
 @click.pass_context
@@ -122,6 +145,7 @@ def plan(
     fmt: str,
     out: Path | None,
     detailed_exitcode: bool,
+    no_refresh: bool,
     full: bool,
     replace_published: bool,
     delete_published: bool,
@@ -129,6 +153,11 @@ def plan(
     no_color: bool,
 ) -> None:
     """Show what apply would change on Publer.
+
+    \b
+    The plan first reads the posts the state manages from Publer (drift:
+    edited, deleted, published outside contentctl) and looks for posts to
+    create that Publer already holds (adopt); --no-refresh skips that.
 
     \b
     Examples:
@@ -153,9 +182,9 @@ def plan(
             notes = workflow.bind_remote(config, state)
             state, settled = workflow.settle(config, store, state, progress=progress_printer())
             notes += settled
-    result, _checked = workflow.make_plan(
-        config, state, _plan_options(replace_published, delete_published), notes=notes
-    )
+    options = _plan_options(replace_published, delete_published)
+    with _remote_view(config, not no_refresh) as view:
+        result = workflow.plan_against(config, state, options, view=view, notes=notes).plan
     if out is not None:
         from contentctl.plan.commitment import repo_identity
 
@@ -171,6 +200,7 @@ def plan(
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
+@_refresh_flag
 @_full_flag
 @_with(_apply_output_flags)
 @_with(_published_flags)
@@ -179,6 +209,7 @@ def apply(
     ctx: click.Context,
     plan_file: Path | None,
     auto_approve: bool,
+    no_refresh: bool,
     full: bool,
     fmt: str,
     json_events: bool,
@@ -192,6 +223,8 @@ def apply(
     \b
     Without PLAN_FILE: plans, shows the plan and asks before applying.
     With PLAN_FILE: applies exactly that saved plan, refusing it if stale.
+    Either way Publer is read first (--no-refresh skips it): posts to create
+    that Publer already holds are adopted, not posted again.
     Exit 0 when all succeeded, 3 when some posts failed (retried next apply),
     4 when another run holds the state lock, 130 when interrupted.
     A long apply shows a bar with the time left on a terminal, progress lines
@@ -202,6 +235,7 @@ def apply(
     from contentctl.cli.apply_output import ApplyOutput
     from contentctl.plan.saved import read_plan
     from contentctl.publer.connect import connect
+    from contentctl.remote_view import RemoteView
     from contentctl.report import render_plan
     from contentctl.state.backends import open_backend
 
@@ -210,7 +244,10 @@ def apply(
     progress = output.message
     backend = open_backend(config)
     store = backend.store()
-    with backend.lock("apply", timeout=lock_timeout):
+    options = _plan_options(replace_published, delete_published)
+    with backend.lock("apply", timeout=lock_timeout), connect(config, on_event=progress) as client:
+        view = RemoteView(client)
+        refresh_view = None if no_refresh else view
         state = store.load()
         _warn_sandbox(config)
         bound = workflow.bind_remote(config, state)
@@ -218,17 +255,17 @@ def apply(
             saved = read_plan(cwd_of(ctx) / plan_file)
             workflow.check_saved_binding(saved, config, state)
             # made again, and carried out only if it is the saved one: never the file itself
-            again, _ = workflow.make_plan(
-                config, state, _plan_options(replace_published, delete_published), notes=bound
-            )
-            result = workflow.check_saved_plan(saved, config, again)
+            again = workflow.plan_against(config, state, options, view=refresh_view, notes=bound)
+            result = workflow.check_saved_plan(saved, config, again.plan)
             click.echo(f"Remote: {saved.remote or config_remote(config)}", err=output.machine)
         else:
             state, settled = workflow.settle(config, store, state, progress=progress)
             notes = [*bound, *settled]
-            result, _ = workflow.make_plan(
-                config, state, _plan_options(replace_published, delete_published), notes=notes
-            )
+            planned = workflow.plan_against(config, state, options, view=refresh_view, notes=notes)
+            result = planned.plan
+            if planned.state.content_digest() != state.content_digest():
+                state = planned.state  # what the refresh learned (published, links) is kept
+                store.write(state)
             shown = render_plan(result, "text", color=use_color(no_color), full=full)
             click.echo(shown, nl=False, err=output.machine)
             if not result.has_changes:
@@ -257,12 +294,13 @@ def apply(
                     click.echo("Apply cancelled.", err=output.machine)
                     exit_with(ctx, ExitCode.OK)
                     return
-        with connect(config, on_event=progress) as client:
-            applier = Applier(config, store, state, client, progress=progress, events=output.event)
-            output.start(result, batch_size=config.batch_size)
-            try:
-                report = applier.run(result)
-            finally:
-                output.stop()  # the bar ends on its own line, also on Ctrl-C
+        applier = Applier(
+            config, store, state, client, progress=progress, events=output.event, view=view
+        )
+        output.start(result, batch_size=config.batch_size)
+        try:
+            report = applier.run(result)
+        finally:
+            output.stop()  # the bar ends on its own line, also on Ctrl-C
     output.finish(result, applier.state, report)
     exit_with(ctx, ExitCode.PARTIAL if report.failed else ExitCode.OK)

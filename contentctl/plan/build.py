@@ -18,9 +18,10 @@ from enum import StrEnum
 from functools import cached_property
 
 from contentctl.model import JSONValue
+from contentctl.plan.drift import Drift
 from contentctl.plan.targets import Endpoint, Target, json_object, parse_utc
 from contentctl.publer_facts import EDITABLE_UNPUBLISHED, RULES
-from contentctl.state.records import Entry, EntryStatus, State
+from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
 
 PLAN_FORMAT_VERSION = 1
 
@@ -32,6 +33,7 @@ EDITABLE_PUBLISHED: Mapping[str, frozenset[str]] = {
 
 class Action(StrEnum):
     CREATE = "create"
+    ADOPT = "adopt"  # already on Publer (a lost state, a lost answer): recorded, not posted again
     UPDATE = "update"
     REPLACE = "replace"
     DELETE = "delete"
@@ -39,7 +41,14 @@ class Action(StrEnum):
     BLOCKED = "blocked"
 
 
-ACTION_ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.BLOCKED)
+ACTION_ORDER = (
+    Action.CREATE,
+    Action.ADOPT,
+    Action.UPDATE,
+    Action.REPLACE,
+    Action.DELETE,
+    Action.BLOCKED,
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Found:
+    """What the refresh found on Publer for targets the state does not hold (adoption)."""
+
+    adopt: Mapping[tuple[str, str], Entry] = field(default_factory=dict)  # entry to record
+    blocked: Mapping[tuple[str, str], str] = field(default_factory=dict)  # key → reason
+
+
+@dataclass(frozen=True)
 class PlanOptions:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     replace_published: bool = False
@@ -94,6 +111,8 @@ class Plan:
     state_digest: str = ""  # set only on a saved plan (see planfile.save_plan)
     notes: tuple[str, ...] = ()  # e.g. what settling an interrupted apply found
     remote: str = ""  # the Publer it was made against ("sandbox (workspace …)"); "" unknown
+    drift: tuple[Drift, ...] = ()  # what the refresh found changed on Publer
+    refresh_requests: int | None = None  # requests the refresh took; None: no refresh
 
     @cached_property
     def manifests_digest(self) -> str:
@@ -114,8 +133,11 @@ class Plan:
         return [c for c in self.changes if c.action not in (Action.NOOP, Action.BLOCKED)]
 
     def summary(self) -> str:
+        adopt = self.count(Action.ADOPT)
+        adopted = f"{adopt} to adopt, " if adopt else ""
         return (
-            f"Plan: {self.count(Action.CREATE)} to create, {self.count(Action.UPDATE)} to update, "
+            f"Plan: {self.count(Action.CREATE)} to create, {adopted}"
+            f"{self.count(Action.UPDATE)} to update, "
             f"{self.count(Action.REPLACE)} to replace, {self.count(Action.DELETE)} to delete, "
             f"{self.count(Action.BLOCKED)} blocked."
         )
@@ -151,11 +173,14 @@ def build_plan(
     options: PlanOptions | None = None,
     *,
     notes: Sequence[str] = (),
+    found: Found | None = None,
 ) -> Plan:
     """Compare desired targets with the recorded state; every target and entry gets a Change."""
     opts = options or PlanOptions()
     desired = {target.key: target for target in targets}
     changes = [_change_for(target, state.entry(*target.key), opts) for target in targets]
+    if found is not None and (found.adopt or found.blocked):
+        changes = [_found(change, found) for change in changes]
     for post_id, alias, entry in state.iter_entries():
         if (post_id, alias) not in desired:
             changes.append(_removal(post_id, alias, entry, opts))
@@ -166,6 +191,20 @@ def build_plan(
         state_serial=state.serial,
         notes=tuple(notes),
     )
+
+
+def _found(change: Change, found: Found) -> Change:
+    """A create whose post Publer already holds is an adopt; an undecidable one is blocked."""
+    if change.action is not Action.CREATE:
+        return change
+    adopted = found.adopt.get(change.key)
+    if adopted is not None:
+        reason = f"already on Publer as post {adopted.remote_id} ({adopted.status.value})"
+        return replace(change, action=Action.ADOPT, reason=reason, before=adopted)
+    blocked = found.blocked.get(change.key)
+    if blocked is not None:
+        return replace(change, action=Action.BLOCKED, reason=blocked)
+    return change
 
 
 def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Change:
@@ -220,6 +259,9 @@ def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Chang
         )
     if in_place and network_only <= EDITABLE_UNPUBLISHED:
         return replace(base, action=Action.UPDATE, target=target, before=entry, fields=fields)
+    if _delete_refused(entry):
+        return replace(base, action=Action.BLOCKED, reason=_refused_reason(entry), target=target,
+                       before=entry, fields=fields)  # fmt: skip
     reason = "changed " + ", ".join(sorted(changed)) + " (Publer cannot edit these in place)"
     return replace(
         base, action=Action.REPLACE, reason=reason, target=target, before=entry, fields=fields
@@ -235,8 +277,23 @@ def _removal(post_id: str, alias: str, entry: Entry, opts: PlanOptions) -> Chang
     if is_published(entry, opts.now) and not opts.delete_published:
         reason = "removed from the manifests but already published; --delete-published removes it"
         return replace(base, action=Action.BLOCKED, reason=reason, before=entry)
+    if _delete_refused(entry):
+        return replace(base, action=Action.BLOCKED, reason=_refused_reason(entry), before=entry)
     reason = "removed from the manifests"
     return replace(base, action=Action.DELETE, reason=reason, before=entry)
+
+
+def _delete_refused(entry: Entry) -> bool:
+    return bool(
+        entry.remote_id and entry.last_error and entry.last_error.startswith(DELETE_REFUSED)
+    )
+
+
+def _refused_reason(entry: Entry) -> str:
+    return (
+        f"{entry.last_error}; it stays as it is and no second copy is made: delete it in "
+        "Publer (the next plan then sees it gone), or change the manifest back"
+    )
 
 
 def diff_specs(

@@ -19,6 +19,7 @@ from contentctl.errors import PlanError
 from contentctl.files import read_regular
 from contentctl.model import JSONValue
 from contentctl.plan.build import PLAN_FORMAT_VERSION, Action, Change, FieldChange, Plan
+from contentctl.plan.drift import Drift, DriftJSON
 from contentctl.plan.targets import Target, TargetJSON, format_utc
 from contentctl.state.records import Entry, EntryJSON
 
@@ -55,6 +56,8 @@ class PlanJSON(TypedDict):
     has_changes: bool
     notes: list[str]
     remote: NotRequired[str]
+    drift: NotRequired[list[DriftJSON]]
+    refresh_requests: NotRequired[int]
     repo: NotRequired[str]  # a saved plan's repository (commitment.repo_identity)
     state: PlanStateJSON
     manifests_digest: str
@@ -79,6 +82,10 @@ def plan_to_json(plan: Plan) -> PlanJSON:
     }
     if plan.remote:
         document["remote"] = plan.remote
+    if plan.drift:
+        document["drift"] = [drift.to_json() for drift in plan.drift]
+    if plan.refresh_requests is not None:
+        document["refresh_requests"] = plan.refresh_requests
     return document
 
 
@@ -117,6 +124,8 @@ def plan_from_json(data: Mapping[str, object]) -> Plan:
             state_digest=state["digest"],
             notes=tuple(document.get("notes", ())),
             remote=str(document.get("remote", "")),
+            drift=tuple(Drift.from_json(item) for item in document.get("drift", [])),
+            refresh_requests=document.get("refresh_requests"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlanError(f"the saved plan is malformed ({exc!r}); make the plan again") from None

@@ -20,6 +20,7 @@ LIST_AT_MOST = 200
 
 SYMBOL = {
     Action.CREATE: "+",
+    Action.ADOPT: "=",
     Action.UPDATE: "~",
     Action.REPLACE: "-/+",
     Action.DELETE: "-",
@@ -28,6 +29,7 @@ SYMBOL = {
 }
 _COLOUR = {
     Action.CREATE: "32",
+    Action.ADOPT: "36",
     Action.UPDATE: "33",
     Action.REPLACE: "35",
     Action.DELETE: "31",
@@ -96,6 +98,9 @@ def render_text(
     out = [f"Remote: {plan.remote}"] if plan.remote else []
     out.append(plan.summary())
     out.extend(plan.notes)
+    if plan.refresh_requests is not None:
+        out.append(f"Refreshed from Publer in {plan.refresh_requests} requests.")
+    out.extend(drift_lines(plan))
     shown = [c for c in plan.changes if c.action is not Action.NOOP]
     unchanged = len(plan.changes) - len(shown)
     if not shown:
@@ -119,6 +124,18 @@ def render_text(
         out.append("")
         out.append(f"{unchanged} unchanged.")
     return "\n".join(out) + "\n"
+
+
+def drift_lines(plan: Plan) -> list[str]:
+    """The drift section: what changed on Publer outside contentctl, per post × account."""
+    if not plan.drift:
+        return []
+    out = ["", f"Drift: {len(plan.drift)} changed on Publer outside contentctl:"]
+    for drift in sorted(plan.drift, key=lambda d: (d.post_id, d.alias)):
+        out.append(f"  ! {drift.line()}")
+        for field in drift.fields:
+            out.append(f"      ~ {field.path}: {short(field.applied)} → {short(field.remote)}")
+    return out
 
 
 def ordered(changes: Iterable[Change]) -> list[Change]:

@@ -41,6 +41,9 @@ class EntryStatus(StrEnum):
     PENDING = "pending"
 
 
+# ``Entry.last_error`` of a post Publer would not delete: the plan blocks it (no second copy).
+DELETE_REFUSED = "Publer refused to delete post"
+
 # A dict lookup is several times cheaper than EntryStatus(value), and a load builds 10,000.
 _STATUS_OF: dict[str, EntryStatus] = {status.value: status for status in EntryStatus}
 

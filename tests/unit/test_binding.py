@@ -78,12 +78,13 @@ def test_current_remote_and_the_sandbox_warning(tmp_path: Path) -> None:
     from contentctl.config import load_config
 
     (tmp_path / "contentctl.yaml").write_text(
-        "workspace: ws9\nendpoint: sandbox\naccounts:\n  fb: {id: a1, provider: facebook}\n",
+        "workspace: 6650f1c2a1b2c3d4e5f60719\nendpoint: sandbox\naccounts:\n"
+        "  fb: {id: 65f0a1b2c3d4e5f607180001, provider: facebook}\n",
         encoding="utf-8",
     )
     config = load_config(tmp_path / "contentctl.yaml", {})
-    assert current_remote(config) == Remote("sandbox", "ws9")
-    assert current_remote(config).line() == "Remote: sandbox (workspace ws9)"
+    assert current_remote(config) == Remote("sandbox", "6650f1c2a1b2c3d4e5f60719")
+    assert current_remote(config).line() == "Remote: sandbox (workspace 6650f1c2a1b2c3d4e5f60719)"
     assert sandbox_warning(config) is None
     keyed = replace(config, api_key="k")
     assert sandbox_warning(keyed) == (
@@ -92,4 +93,4 @@ def test_current_remote_and_the_sandbox_warning(tmp_path: Path) -> None:
         "(https://app.publer.com/api/v1) to reach Publer."
     )
     served = replace(config, endpoint="http://127.0.0.1:9/api/v1/")
-    assert current_remote(served) == Remote("http://127.0.0.1:9/api/v1", "ws9")
+    assert current_remote(served) == Remote("http://127.0.0.1:9/api/v1", "6650f1c2a1b2c3d4e5f60719")

@@ -110,6 +110,7 @@ def test_mixed_plan_has_every_action() -> None:
     plan = mixed_plan()
     assert plan.counts == {
         "create": 1,
+        "adopt": 0,
         "update": 1,
         "replace": 1,
         "delete": 1,
