@@ -190,3 +190,31 @@ def test_one_huge_post_is_shown_briefly_rather_than_breaking_the_limit() -> None
     markdown = comment([huge])
     assert len(markdown) < GITHUB_LIMIT
     assert "Text and fields left out to stay under the comment limit." in texts(gfm(markdown), "em")
+
+
+def test_media_show_by_file_name_and_what_changed_never_hashes() -> None:
+    def item(path: str, sha: str) -> dict[str, str]:
+        return {"path": path, "sha256": sha * 64, "type": "photo"}
+
+    old = target(
+        "pics",
+        "acme-fb",
+        "facebook",
+        "Look",
+        media=[item("media/a.png", "1"), item("media/b.png", "2")],
+    )
+    new = target(
+        "pics",
+        "acme-fb",
+        "facebook",
+        "Look",
+        media=[item("media/a.png", "3"), item("media/c.png", "4")],
+    )
+    html = gfm(comment([new], before=[old]))
+    media = next(p for p in texts(html, "p") if p.startswith("Media"))
+    assert media == "Media: added c.png; removed b.png; a.png: new file contents"
+    assert "sha256" not in html and "1" * 64 not in html and "3" * 64 not in html
+    created = gfm(
+        comment([target("more", "acme-fb", "facebook", "Hi", media=[item("x/y.jpg", "5")])])
+    )
+    assert "Media: y.jpg" in texts(created, "p")
