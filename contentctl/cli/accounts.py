@@ -8,6 +8,8 @@ import click
 
 from contentctl.cli.base import cli, config_for
 
+ACCOUNTS_FORMAT_VERSION = 1  # of the --format json document, versioned like the plan's
+
 
 @cli.command("accounts")
 @click.option(
@@ -45,7 +47,8 @@ def accounts(ctx: click.Context, fmt: str, write: bool) -> None:
     if write:
         write_accounts(config.path, found)
     if fmt == "json":
-        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        document = {"format_version": ACCOUNTS_FORMAT_VERSION, **found.to_json()}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     for workspace in found.workspaces:
         mark = "*" if workspace.get("id") == found.workspace_id else " "

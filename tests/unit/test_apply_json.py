@@ -125,3 +125,12 @@ def test_state_list_format_json(repo: Path) -> None:
         "last_error",
     }
     assert all(e["remote_id"] and e["last_error"] is None for e in document["entries"])
+
+
+def test_accounts_and_calendar_json_are_versioned_too(repo: Path) -> None:
+    code, out, _ = run(repo, "accounts", "--format", "json")
+    accounts = json.loads(out)
+    assert code == 0 and accounts["format_version"] == 1
+    assert {"workspace", "workspaces", "accounts"} <= set(accounts)
+    code, out, _ = run(repo, "calendar", "--format", "json")
+    assert code == 0 and json.loads(out)["format_version"] == 1
