@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.generate import MEDIA_FILES, Layout
+from benchmarks.generate import Layout
 from benchmarks.measure import (
     Sample,
     bench_env,
@@ -54,21 +54,25 @@ class ApplyRun:
     by_endpoint: dict[str, int]
     rate_limited: int
     server_peak_mb: float
+    media: int = 0  # media files the posts name (each is uploaded once)
+    layout: str = Layout.BATCH.value
 
     @property
     def minimum(self) -> int:
         jobs = math.ceil(self.posts / BULK)
-        return jobs * (1 + 1 + WORKING_POLLS) + len(MEDIA_FILES) + math.ceil(self.targets / PAGE)
+        return jobs * (1 + 1 + WORKING_POLLS) + self.media + math.ceil(self.targets / PAGE)
 
 
-def count_targets(repo: Path) -> int:
-    """Posts × accounts in a generated repo (what apply creates on Publer)."""
-    total = 0
+def count_targets(repo: Path) -> tuple[int, int]:
+    """Posts × accounts in a generated repo (what apply creates on Publer; an idea with
+    no account is one post) and the media files its posts name."""
+    total, media = 0, set()
     for path in sorted((repo / "posts").rglob("*.yaml")):
         for document in yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader):
             for post in document.get("posts", [document]):
-                total += len(post["accounts"])
-    return total
+                total += len(post.get("accounts") or [None])
+                media.update(item["path"] for item in post.get("media", ()) if "path" in item)
+    return total, len(media)
 
 
 class Served:
@@ -123,9 +127,11 @@ class Served:
         self._folder.cleanup()
 
 
-def apply_once(size: int, work: Path, *, latency_ms: int = LATENCY_MS) -> ApplyRun:
-    repo = fresh_repo(size, Layout.BATCH, work / f"apply-{size}")
-    targets = count_targets(repo)
+def apply_once(
+    size: int, work: Path, *, latency_ms: int = LATENCY_MS, layout: Layout = Layout.BATCH
+) -> ApplyRun:
+    repo = fresh_repo(size, layout, work / f"apply-{size}-{layout.value}")
+    targets, media = count_targets(repo)
     served = Served(repo, latency_ms)
     try:
         env = bench_env(served.env)
@@ -141,6 +147,8 @@ def apply_once(size: int, work: Path, *, latency_ms: int = LATENCY_MS) -> ApplyR
         dict(stats["requests"]),
         int(stats["rate_limited"]),
         served.peak_mb,
+        media,
+        layout.value,
     )
 
 

@@ -24,7 +24,9 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-GENERATOR_VERSION = 1
+from benchmarks import generate_campaign as campaign
+
+GENERATOR_VERSION = 2  # 2: the sandbox's own account ids; the campaign layout
 WORKSPACE_ID = "6650f1c2a1b2c3d4e5f60718"
 TIMEZONE = "Europe/Berlin"
 BATCH_SIZE = 500
@@ -90,6 +92,7 @@ LABELS = ("frühling", "wochenrückblick", "produkt", "team", "events", "blog")
 class Layout(StrEnum):
     SINGLE = "single"  # one post per file
     BATCH = "batch"  # 100 posts per file, as {posts: [...]}
+    CAMPAIGN = "campaign"  # the other shape: generate_campaign.py (its own posts and state)
 
 
 def post_at(index: int) -> str:
@@ -223,6 +226,8 @@ def edited_indices(n: int, share: float = 0.01) -> list[int]:
 
 def write_repo(root: Path, n: int, layout: Layout, edited: Iterable[int] = ()) -> Path:
     """Write an ``n``-post repo (config, manifests, media) into ``root``; returns ``root``."""
+    if layout is Layout.CAMPAIGN:
+        return campaign.write_repo(root, n, edited)
     root.mkdir(parents=True, exist_ok=True)
     (root / "contentctl.yaml").write_text(config_text(), encoding="utf-8")
     write_posts(root, n, layout, edited)

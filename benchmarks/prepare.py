@@ -4,8 +4,9 @@ For each size, one ``contentctl`` apply of the generated posts writes the state,
 so the state is exactly what apply writes: the real ``Applier`` and client
 against the in-process sandbox, which this process builds with its rate limit
 off (``in_process_transport(..., rate_limit=None)``) because pacing only adds
-waiting here. The state is the same for both layouts (a target's spec does not
-depend on which file the post is in), so it is applied once and copied. The
+waiting here. The state is the same for the single and batch layouts (a
+target's spec does not depend on which file the post is in), so it is applied
+once and copied; the campaign layout has posts of its own and its own state. The
 cache key is the generator version plus a digest of contentctl's source, so a
 change to how contentctl plans or records invalidates it.
 
@@ -60,9 +61,9 @@ def prepare(size: int, layouts: tuple[Layout, ...], out: Path = OUT) -> list[Pre
     for stale in root.parent.glob("v*"):
         if stale != root:  # made by another generator or contentctl version: never read again
             shutil.rmtree(stale, ignore_errors=True)
-    state = _state_for(size, root)
     prepared = []
     for layout in layouts:
+        state = _state_for(size, root, layout)
         base = root / f"{size}-{layout.value}"
         repo, changed = base / "repo", base / "changed"
         if not (changed / floor.HASHES).exists():
@@ -91,13 +92,14 @@ def fresh_repo(size: int, layout: Layout, folder: Path) -> Path:
     return write_repo(folder, size, layout)
 
 
-def _state_for(size: int, root: Path) -> Path:
-    state = root / f"state-{size}.json"
+def _state_for(size: int, root: Path, layout: Layout) -> Path:
+    source = Layout.CAMPAIGN if layout is Layout.CAMPAIGN else Layout.BATCH
+    state = root / f"state-{size}-{source.value}.json"
     if state.exists():
         return state
-    work = root / f"applying-{size}"
+    work = root / f"applying-{size}-{source.value}"
     shutil.rmtree(work, ignore_errors=True)
-    write_repo(work, size, Layout.BATCH)
+    write_repo(work, size, source)
     apply_in_process(work)
     root.mkdir(parents=True, exist_ok=True)
     shutil.move(work / STATE, state)

@@ -45,6 +45,7 @@ class Row:
 
 @dataclass(frozen=True)
 class ApplyRow:
+    layout: str
     posts: int
     targets: int
     runs: int
@@ -104,14 +105,15 @@ class Results:
         for apply in self.applies:
             out.append(
                 (
-                    f"apply {apply.posts:,} posts: requests at most {apply.target:g}× minimum",
+                    f"apply {apply.posts:,} posts ({apply.layout}): requests at most "
+                    f"{apply.target:g}× minimum",
                     f"{apply.requests} / {apply.minimum} = {apply.ratio:.2f}×",
                     apply.ratio <= apply.target,
                 )
             )
             out.append(
                 (
-                    f"apply {apply.posts:,} posts: no 429 received",
+                    f"apply {apply.posts:,} posts ({apply.layout}): no 429 received",
                     f"{apply.rate_limited} × 429",
                     apply.rate_limited == 0,
                 )
@@ -166,14 +168,14 @@ def tables(results: Results) -> list[str]:
             "",
             "### apply against `contentctl sandbox serve --latency-ms 50` (rate limit on)",
             "",
-            "| posts | targets | runs | median wall s | rate-limit floor s | requests | minimum "
-            "| × minimum "
+            "| posts | layout | targets | runs | median wall s | rate-limit floor s | requests "
+            "| minimum | × minimum "
             "| 429s | peak MB (client / server) | target |",
-            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+            "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
         ]
         for a in results.applies:
             lines.append(
-                f"| {a.posts:,} | {a.targets:,} | {a.runs} | {a.median_s:,.1f} | "
+                f"| {a.posts:,} | {a.layout} | {a.targets:,} | {a.runs} | {a.median_s:,.1f} | "
                 f"{a.waiting_floor_s} | "
                 f"{a.requests} | {a.minimum} | {a.ratio:.2f} | {a.rate_limited} | "
                 f"{a.peak_mb:.0f} / {a.server_peak_mb:.0f} | ≤ {a.target:g}×, "
@@ -189,7 +191,7 @@ def tables(results: Results) -> list[str]:
         ]
         for a in results.applies:
             parts = ", ".join(f"{name}: {count}" for name, count in a.by_endpoint.items())
-            lines.append(f"- {a.posts:,} posts: {parts}")
+            lines.append(f"- {a.posts:,} posts ({a.layout}): {parts}")
     return lines
 
 

@@ -24,6 +24,11 @@ ROWS = (
     "| validate | 100 | batch |",
     "| plan, no changes | 100 | batch |",
     "| plan, 1% changed | 100 | batch |",
+    "| floor | 100 | campaign |",
+    "| validate | 100 | campaign |",
+    "| plan, no changes | 100 | campaign |",
+    "| plan, 1% changed | 100 | campaign |",
+    "| fmt --check (× validate) | 100 | campaign |",
     '| `python -c "import click"` |',
     "| `contentctl --version` |",
     "| `contentctl validate (5 posts)` |",
@@ -39,7 +44,7 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(report),
          "--work", str(tmp_path / "work")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
 
     assert done.returncode == 0, done.stderr[-3000:]
@@ -53,12 +58,13 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
             ratio = line.split("|")[-3].strip()  # the "× floor" / "× import click" column
             assert re.fullmatch(r"\d+\.\d\d", ratio), line
     apply_rows = [line for line in written.splitlines() if line.startswith("| 100 |")]
-    assert len(apply_rows) == 1
-    cells = [cell.strip() for cell in apply_rows[0].split("|")[1:-1]]
-    requests, minimum, ratio, rate_limited = cells[5], cells[6], cells[7], cells[8]
-    assert int(requests) >= int(minimum) > 0
-    assert re.fullmatch(r"\d+\.\d\d", ratio)
-    assert rate_limited == "0"
+    assert [row.split("|")[2].strip() for row in apply_rows] == ["batch", "campaign"]
+    for row in apply_rows:
+        cells = [cell.strip() for cell in row.split("|")[1:-1]]
+        requests, minimum, ratio, rate_limited = cells[6], cells[7], cells[8], cells[9]
+        assert int(requests) >= int(minimum) > 0
+        assert re.fullmatch(r"\d+\.\d\d", ratio)
+        assert rate_limited == "0"
     assert "## Machine" in written and "## Targets" in written
     after = repo_report.read_bytes() if repo_report.exists() else None
     assert after == before  # the repo's own BENCHMARKS.md is never touched by the smoke
