@@ -128,6 +128,7 @@ class Applier:
             assert change.before is not None, "an adopt carries the entry it records"
             self.state.set_entry(*change.key, replace(change.before, updated_at=stamp))
             self.report.adopted += 1
+            self._tell(EventKind.POST_ADOPTED, change.post_id, change.alias, change.action)
         if changes:
             self.write()
 
@@ -287,8 +288,10 @@ class Applier:
             if entry is not None:
                 self.state.set_entry(*target.key, entry)
                 self.report.adopted += 1
+                self._tell(EventKind.POST_ADOPTED, target.post_id, target.alias, Action.CREATE)
             elif reason is not None:
                 self.report.failed.append((target.post_id, target.alias, reason))
+                self._tell(EventKind.POST_FAILED, *target.key, Action.CREATE, reason)
             else:
                 rest.append(target)
         if len(rest) != len(targets):
