@@ -226,14 +226,14 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
     """Every document of a YAML stream, with item positions of ``list_key``; raises YamlProblem."""
     loader = StrictLoader(text)
     docs: list[ParsedDocument] = []
-    has_aliases = "*" in text
+    has_aliases = _ANCHOR.search(text) is not None
     has_escapes = _ESCAPE_HINT.search(text) is not None
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
-            if has_aliases:  # without a '*' there is no alias to expand
+            if has_aliases:  # an alias needs an anchor: without one there is nothing to expand
                 _check_expansion(node)
             if has_escapes:  # without one, the reader already refused every control character
                 _check_escapes(node, text)
@@ -254,6 +254,9 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
     return docs
 
 
+# An anchor (&name) as YAML reads one: after a blank or a flow indicator, followed by its
+# name. "Kettle & Crane" and "R&D" are none; a '*' alone says little ("*bold*" in texts).
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
 # Escapes that can write a control character in a double-quoted scalar: a cheap test
 # that keeps the node walk below off files that have none.
 _ESCAPE_HINT = re.compile(r"\\[0abefvNxuU]")
