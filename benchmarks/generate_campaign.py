@@ -315,6 +315,8 @@ def post_lines(index: int, *, edited: bool = False) -> list[str]:
         roll -= share
     providers, type_name, rest = kind(rng, index)
     method = _method(rng, type_name)
+    if method == ["method: recycling"] and "google" in providers:
+        method = []  # recycling on Google wants ten spintax variations of the text
     lines = [f"id: {post_id(index)}", *method, f"at: {_q(post_at(index))}"]
     lines.append(f"accounts: {_flow(f'cc-{p}' for p in providers)}")
     lines += [f"type: {type_name}", *_block("text", _long_text(rng, index, mark), ""), *rest]

@@ -135,19 +135,24 @@ def fmt(
       contentctl fmt --fix           # keep the hashtags validate warns about
     """
     from contentctl.manifest.fmt import collect_files, format_file, unified_diff
+    from contentctl.manifest.fmt_cache import FormattedCache
 
     if paths:
         targets = [(cwd_of(ctx) / p).resolve() for p in paths]
     else:
         config = config_for(ctx)
         targets = [config.path, config.content_dir]
+    cache = FormattedCache.for_repo(cwd_of(ctx), fix=fix)  # files fmt already found canonical
     changed: list[Path] = []
-    for path in collect_files(targets):
-        result = format_file(path, write=not check, fix=fix)
-        if result.changed:
-            changed.append(path)
-            if show_diff:
-                click.echo(unified_diff(result), nl=False)
+    try:
+        for path in collect_files(targets):
+            result = format_file(path, write=not check, fix=fix, cache=cache)
+            if result.changed:
+                changed.append(path)
+                if show_diff:
+                    click.echo(unified_diff(result), nl=False)
+    finally:
+        cache.save()
     cwd = cwd_of(ctx)
     for path in changed:
         shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path

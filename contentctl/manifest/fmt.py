@@ -39,6 +39,7 @@ from ruamel.yaml.scalarstring import (
 
 from contentctl.errors import ManifestError
 from contentctl.files import atomic_write, read_regular
+from contentctl.manifest.fmt_cache import FormattedCache
 from contentctl.manifest.fmt_comments import make_literal, reorder
 from contentctl.manifest.hashtags import quote_hashtags
 from contentctl.manifest.yamlio import StrictLoader, YamlProblem, decode_text
@@ -206,14 +207,23 @@ def _check_comments_kept(before: str, after: str, source: str) -> None:
         remaining[line] -= 1
 
 
-def format_file(path: Path, *, write: bool = False, fix: bool = False) -> FormatResult:
-    """Format one file; with ``write`` replace it atomically when it changed."""
+def format_file(
+    path: Path, *, write: bool = False, fix: bool = False, cache: FormattedCache | None = None
+) -> FormatResult:
+    """Format one file; with ``write`` replace it atomically when it changed.
+
+    With ``cache``, bytes it knows to be canonical skip the round-trip parser (most of
+    fmt's cost), and canonical bytes met here are remembered for the next run.
+    """
     try:
-        before = decode_text(read_regular(path, "manifest"))
+        data = read_regular(path, "manifest")
+        before = decode_text(data)
     except OSError as exc:
         raise ManifestError(f"{path}: cannot read: {exc.strerror}") from None
     except YamlProblem as exc:
         raise ManifestError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    if cache is not None and cache.known(data):
+        return FormatResult(path=path, changed=False, before=before, after=before)
     after = format_text(before, source=str(path), fix=fix)
     result = FormatResult(path=path, changed=after != before, before=before, after=after)
     if write and result.changed:
@@ -221,6 +231,8 @@ def format_file(path: Path, *, write: bool = False, fix: bool = False) -> Format
             atomic_write(path, after.encode("utf-8"))
         except OSError as exc:
             raise ManifestError(f"{path}: cannot write: {exc.strerror}") from None
+    if cache is not None and (not result.changed or write):
+        cache.remember(after.encode("utf-8"))  # fmt's output is its own fixed point
     return result
 
 
