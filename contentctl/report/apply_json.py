@@ -54,7 +54,7 @@ def apply_to_json(plan: Plan, state: State, report: ApplyReport) -> ApplyJSON:
         "remote": plan.remote,
         "counts": {
             "created": report.created,
-            "adopted": getattr(report, "adopted", 0),
+            "adopted": report.adopted,
             "updated": report.updated,
             "deleted": report.deleted,
             "failed": len(report.failed),

@@ -35,9 +35,9 @@ GITHUB_LIMIT = 65_536  # characters in one issue or pull-request comment
 MARKDOWN_LIMIT = 65_000  # what we aim under, leaving room for the closing lines
 MARKER = "<!-- contentctl-plan -->"
 _TITLE_ACCOUNTS = 4  # accounts named in a section title before "and N more"
+_DRIFT_BUDGET = 15_000  # characters of drift listed; the JSON plan has it all
 _VALUE_WIDTH = 200  # a before/after value in a table cell, beyond which it is cut
 _ALWAYS = ("create", "update", "replace", "delete", "blocked")
-_ADOPT = "adopt"  # Action.ADOPT: found on Publer, recorded without posting again
 _TEXT = "network.text"
 _MEDIA = "network.media"
 
@@ -48,7 +48,7 @@ def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MAR
     head = [MARKER, *([f"Remote: {plan.remote}", ""] if plan.remote else [])]
     head.extend(["### contentctl plan", "", f"**{plan.summary()}**", ""])
     counts = plan.counts
-    # the five classic actions always, any other (adopt) only when the plan has it
+    # the five classic actions always, adopt (or any later one) only when the plan has it
     columns = [
         a.value for a in Action if a.value in _ALWAYS or (a is not Action.NOOP and counts[a])
     ]
@@ -58,9 +58,10 @@ def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MAR
     head.extend(["", *(f"> {inline(note)}" for note in plan.notes)])
     if plan.notes:
         head.append("")
+    head.extend(_drift(plan))
     grouped = by_post(c for c in plan.changes if c.action is not Action.NOOP)
     # adoptions are their own section: nothing is sent for them, the state just learns them
-    adoptions = [g for g in grouped if all(c.action.value == _ADOPT for c in g)]
+    adoptions = [g for g in grouped if all(c.action is Action.ADOPT for c in g)]
     posts = [g for g in grouped if g not in adoptions] + adoptions
     tail_reserve = 600
     body: list[str] = []
@@ -69,7 +70,7 @@ def render_markdown(plan: Plan, *, now: datetime | None = None, limit: int = MAR
     for index, changes in enumerate(posts):
         block = _section(changes, now)
         if adoptions and changes is adoptions[0]:
-            block = f"{_ADOPTIONS}\n\n{block}"
+            block = f"\n{_ADOPTIONS}\n\n{block}"  # a blank line ends the HTML block above
         if size + len(block) + tail_reserve > limit:
             block = _section(changes, now, brief=True)
         if size + len(block) + tail_reserve > limit:
@@ -97,6 +98,31 @@ def by_post(changes: Iterable[Change]) -> list[list[Change]]:
     for change in ordered(changes):
         groups.setdefault(change.post_id, []).append(change)
     return list(groups.values())
+
+
+def _drift(plan: Plan) -> list[str]:
+    """Its own section, before the changes: what changed on Publer outside contentctl."""
+    if not plan.drift:
+        return []
+    lines = [f"#### Drift: {len(plan.drift)} changed on Publer outside contentctl", ""]
+    size, shown = 0, 0
+    for drift in sorted(plan.drift, key=lambda d: (d.post_id, d.alias)):
+        detail = f" ({inline(drift.detail)})" if drift.detail else ""
+        entry = [
+            f"- {code(drift.post_id)} on {code(drift.alias)}: {inline(drift.kind.value)}{detail}"
+        ]
+        entry.extend(
+            f"  - {code(f.path)}: applied {_value(f.applied)}, on Publer now {_value(f.remote)}"
+            for f in drift.fields
+        )
+        size += sum(len(line) + 1 for line in entry)
+        if size > _DRIFT_BUDGET:
+            break
+        lines.extend(entry)
+        shown += 1
+    if shown < len(plan.drift):
+        lines.append(f"- _and {len(plan.drift) - shown} more, in the JSON plan_")
+    return [*lines, ""]
 
 
 def _section(changes: Sequence[Change], now: datetime, *, brief: bool = False) -> str:

@@ -218,3 +218,48 @@ def test_media_show_by_file_name_and_what_changed_never_hashes() -> None:
         comment([target("more", "acme-fb", "facebook", "Hi", media=[item("x/y.jpg", "5")])])
     )
     assert "Media: y.jpg" in texts(created, "p")
+
+
+def test_drift_and_adoptions_are_sections_of_their_own() -> None:
+    from dataclasses import replace
+
+    from contentctl.plan.build import Found
+    from contentctl.plan.drift import Drift, DriftField, DriftKind
+
+    adopted, created = (
+        target("found", "acme-fb", "facebook", "Hi"),
+        target("new", "acme-x", "twitter", "Yo"),
+    )
+    state = State(serial=1, lineage=LINEAGE, workspace_id="ws")
+    plan = build_plan(
+        [adopted, created],
+        state,
+        PlanOptions(now=NOW),
+        found=Found(adopt={adopted.key: recorded(adopted)}),
+    )
+    edited = DriftField("network.text", "Hello <b>@team</b>", "Hello team, edited")
+    plan = replace(
+        plan,
+        drift=(
+            Drift("edited", "acme-li", DriftKind.EDITED, fields=(edited,)),
+            Drift("gone", "acme-x", DriftKind.DELETED, detail="not on Publer"),
+        ),
+    )
+    markdown = render_markdown(plan, now=NOW)
+    html = gfm(markdown)
+    assert texts(html, "h4") == [
+        "Drift: 2 changed on Publer outside contentctl",
+        "Already on Publer: recorded in the state, not posted again",
+    ]
+    # an item's text includes its nested field list
+    assert [" ".join(item.split()) for item in texts(html, "li")[:2]] == [
+        "edited on acme-li: edited outside contentctl "
+        f"network.text: applied Hello <b>@{JOINER}team</b>, on Publer now Hello team, edited",
+        "gone on acme-x: deleted outside contentctl (not on Publer)",
+    ]
+    # the adoption comes after the changes, under its heading
+    assert markdown.index("<code>new</code>") < markdown.index("#### Already on Publer")
+    assert markdown.index("#### Already on Publer") < markdown.index(
+        "<b>adopt</b> <code>found</code>"
+    )
+    assert "| create | adopt | update |" in markdown
