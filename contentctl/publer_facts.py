@@ -42,11 +42,18 @@ MEDIA_KINDS = ("photo", "video", "gif", "document")
 # boards and albums, first comments.
 # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/pinterest-pins-with-a-link-url
 # https://publer.com/docs/posting/create-posts/content-types/post-callbacks
-ACCOUNT_KEYS = ("album_id", "comments")
+# Post callbacks (auto-share, auto-delete/hide), signatures and watermarks live there too.
+# https://publer.com/docs/posting/create-posts/content-types/post-with-signature
+# https://publer.com/docs/create-posts/content-types/post-with-watermark
+ACCOUNT_KEYS = ("album_id", "comments", "share", "delete", "signature", "watermark")
 CONTENT_KEYS = (
     "type", "text", "title", "url", "media", "link", "sublinks", "options", "duration",
     "question", "details", "excerpt", "categories", "tags", "album_id", "comments",
+    "share", "delete", "signature", "watermark", "category",
 )  # fmt: skip
+# Conditions of comments, auto-share and auto-delete (CALLBACKS, current page).
+CONDITION_RELATIONS = ("AND", "OR")
+CONDITION_CLAUSES = ("age", "engagements", "reach")
 
 # -- creating posts ---------------------------------------------------------------
 
@@ -247,7 +254,8 @@ TYPE_RULES: Mapping[str, TypeRule] = MappingProxyType({
     ),
 })  # fmt: skip
 
-_BASE = frozenset({"type", "text", "media", "details"})
+# Every network takes the per-account options: auto-share, auto-delete, signature, watermark.
+_BASE = frozenset({"type", "text", "media", "details", "share", "delete", "signature", "watermark"})
 _LINKS = frozenset({"url", "link"})
 _POLLS = frozenset({"options", "duration"})
 _TEXT = frozenset({"text"})
@@ -304,7 +312,7 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
     ),
     "youtube": NetworkRule(
         "youtube", ("video", "short"),
-        _BASE | {"title", "tags", "comments"},
+        _BASE | {"title", "tags", "comments", "category"},
         # Title up to 100, description up to 5,000 (the update page).
         text_limit=5_000, title_limit=100, max_media=1, max_videos=1, requires=("title",),
         recycling=False, recurring=False, editable_published=_TEXT_TITLE,

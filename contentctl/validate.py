@@ -27,6 +27,7 @@ from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
 from contentctl.manifest.schemas import describe_error, post_validator, with_hint
 from contentctl.manifest.times import TimeParseError, parse_date
 from contentctl.model import Config, Diagnostic, JSONObject, Method, Post, Severity
+from contentctl.validate_callbacks import share_findings
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]
@@ -371,7 +372,7 @@ def _date(options: Mapping[str, object], key: str) -> date | str | None:
         return str(exc)
 
 
-POST_CHECKS: tuple[PostCheck, ...] = (_unused_overrides, _media_files, _schedule)
+POST_CHECKS: tuple[PostCheck, ...] = (_unused_overrides, _media_files, _schedule, share_findings)
 
 
 def _check_repo(

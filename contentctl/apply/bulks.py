@@ -64,7 +64,8 @@ def bulk_post(
     for target in group:
         networks[target.provider] = _wire_network(target.network, media_ids, uploaded or {})
         if target.alias != NO_ACCOUNT:
-            accounts.append({"id": target.account_id, **target.account})
+            account = _wire_account(target.account, media_ids, uploaded or {})
+            accounts.append({"id": target.account_id, **account})
     post: JSONObject = {"networks": networks, **first.post}
     if accounts:
         post["accounts"] = accounts
@@ -85,28 +86,53 @@ def _wire_network(
     wire = dict(network)
     media = wire.get("media")
     if isinstance(media, list):
-        items: list[JSONValue] = []
-        for index, item in enumerate(media):
-            if not isinstance(item, dict):
-                items.append(item)
-                continue
-            ref = {k: v for k, v in item.items() if k not in _LOCAL_KEYS}
-            sha, url = item.get("sha256"), item.get("url")
-            if isinstance(sha, str) and sha:
-                ref["id"] = media_ids[sha]
-                known = uploaded.get(sha)
-                ref.setdefault("type", known.type if known else _kind(item.get("path") or url))
-            elif url:
-                ref.setdefault("id", f"external-{index}")
-                ref["path"] = url
-                ref.setdefault("type", _kind(url))
-            thumb = item.get("thumbnail_sha256")
-            if isinstance(thumb, str):
-                ref["thumbnails"] = [{"id": media_ids[thumb]}]
-                ref["default_thumbnail"] = 0
-            items.append(ref)
-        wire["media"] = items
+        wire["media"] = [
+            _wire_item(item, index, media_ids, uploaded) if isinstance(item, dict) else item
+            for index, item in enumerate(media)
+        ]
     return wire
+
+
+def _wire_account(
+    account: Mapping[str, JSONValue],
+    media_ids: Mapping[str, str],
+    uploaded: Mapping[str, MediaRecord],
+) -> JSONObject:
+    """The account entry with each comment's media by id and type, as the network's."""
+    wire = dict(account)
+    comments = wire.get("comments")
+    if isinstance(comments, list):
+        out: list[JSONValue] = []
+        for comment in comments:
+            media = comment.get("media") if isinstance(comment, dict) else None
+            if isinstance(comment, dict) and isinstance(media, dict):
+                comment = {**comment, "media": _wire_item(media, 0, media_ids, uploaded)}
+            out.append(comment)
+        wire["comments"] = out
+    return wire
+
+
+def _wire_item(
+    item: Mapping[str, JSONValue],
+    index: int,
+    media_ids: Mapping[str, str],
+    uploaded: Mapping[str, MediaRecord],
+) -> JSONObject:
+    ref = {k: v for k, v in item.items() if k not in _LOCAL_KEYS}
+    sha, url = item.get("sha256"), item.get("url")
+    if isinstance(sha, str) and sha:
+        ref["id"] = media_ids[sha]
+        known = uploaded.get(sha)
+        ref.setdefault("type", known.type if known else _kind(item.get("path") or url))
+    elif url:
+        ref.setdefault("id", f"external-{index}")
+        ref["path"] = url
+        ref.setdefault("type", _kind(url))
+    thumb = item.get("thumbnail_sha256")
+    if isinstance(thumb, str):
+        ref["thumbnails"] = [{"id": media_ids[thumb]}]
+        ref["default_thumbnail"] = 0
+    return ref
 
 
 def _kind(path: JSONValue) -> str:

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -25,9 +25,9 @@ from contentctl import publer_facts as facts
 from contentctl.errors import ManifestError
 from contentctl.files import open_regular
 from contentctl.manifest.content import effective_content, infer_type
-from contentctl.manifest.times import zone
 from contentctl.model import Config, JSONObject, JSONValue, Method, Post
-from contentctl.publer_facts import ACCOUNT_KEYS, SHORTHAND_TYPES
+from contentctl.plan.shapes import day_edge, recurring_body, wire_type
+from contentctl.publer_facts import ACCOUNT_KEYS
 
 NO_ACCOUNT = "-"  # alias of an idea (draft_private / draft_public without accounts)
 
@@ -130,7 +130,13 @@ class Target:
         (imported with ``/media/from-url``; ``path`` is then the URL).
         """
         out: list[Mapping[str, JSONValue]] = []
-        for item in self.media:
+        comments = self.account.get("comments")
+        attached = [
+            json_object(c.get("media"))
+            for c in (comments if isinstance(comments, list) else [])
+            if isinstance(c, dict)
+        ]
+        for item in [*self.media, *attached]:
             if isinstance(item.get("sha256"), str):
                 out.append({"sha256": item["sha256"], "path": item.get("path") or item.get("url")})
             if isinstance(item.get("thumbnail_sha256"), str):
@@ -281,10 +287,11 @@ def _network_entry(
         dict(post.content) if provider == "default" else dict(effective_content(post, provider))
     )
     account: JSONObject = {key: content.pop(key) for key in ACCOUNT_KEYS if key in content}
+    _account_options(account, config, hasher, provider)
     if provider == "default":
         # an idea's entry names its type too (every OAS *NetworkContent requires it)
         content.setdefault("type", infer_type(content))
-    _wire_type(provider, content)
+    wire_type(provider, content)
     media = content.get("media")
     if isinstance(media, list):
         content["media"] = [
@@ -293,32 +300,29 @@ def _network_entry(
     return content, account
 
 
-def _wire_type(provider: str, content: JSONObject) -> None:
-    """The manifest's type said the way the feature's own Publer page says it.
-
-    Shorthands (reel, story, short) are video/photo + ``details.type``; LinkedIn
-    documents and Google events/offers are ``type`` photo + ``details.type``; a link
-    post's url goes in a ``link`` object. Each reading is a switch in ``publer_facts``.
-    """
-    kind = content.get("type")
-    wire: str | None = None
-    if isinstance(kind, str) and kind in SHORTHAND_TYPES:
-        wire = SHORTHAND_TYPES[kind]
-    elif provider == "linkedin" and kind in ("pdf", "document"):
-        wire, kind = facts.DOCUMENT_WIRE_TYPE, "document"
-    elif provider == "google" and kind in ("event", "offer"):
-        wire = facts.GOOGLE_WIRE_TYPE
-    elif kind == "link" and facts.LINK_AS_OBJECT:
-        link = dict(json_object(content.get("link")))
-        url = content.pop("url", None)
-        if url is not None:
-            link.setdefault("url", url)
-        content["link"] = link
-    if wire is not None and wire != kind:
-        content["type"] = wire
-        details = dict(json_object(content.get("details")))
-        details.setdefault("type", kind)
-        content["details"] = details
+def _account_options(
+    account: JSONObject, config: Config, hasher: MediaHasher, provider: str
+) -> None:
+    """Callbacks as Publer takes them: auto-share to account ids (the manifest names
+    aliases), a comment's media by upload key (docs/publer-api.md §2)."""
+    share = account.get("share")
+    if isinstance(share, dict):
+        aliases = share.get("accounts")
+        wire: JSONObject = {k: v for k, v in share.items() if k != "accounts"}
+        wire["account_ids"] = [
+            config.accounts[a].id
+            for a in (aliases if isinstance(aliases, list) else [])
+            if isinstance(a, str) and a in config.accounts
+        ]
+        account["share"] = wire
+    comments = account.get("comments")
+    if isinstance(comments, list):
+        account["comments"] = [
+            {**c, "media": _media_ref(json_object(c["media"]), hasher, provider)}
+            if isinstance(c, dict) and isinstance(c.get("media"), dict)
+            else c
+            for c in comments
+        ]
 
 
 def _media_ref(item: Mapping[str, JSONValue], hasher: MediaHasher, provider: str) -> JSONObject:
@@ -354,35 +358,9 @@ def _post_fields(config: Config, post: Post) -> JSONObject:
         window = json_object(fields["range"])
         fields["range"] = {
             **window,
-            "start_date": _day_edge(window.get("start_date"), tz, time(0, 0, 0)),
-            "end_date": _day_edge(window.get("end_date"), tz, time(23, 59, 59)),
+            "start_date": day_edge(window.get("start_date"), tz, time(0, 0, 0)),
+            "end_date": day_edge(window.get("end_date"), tz, time(23, 59, 59)),
         }
     if isinstance(fields.get("recurring"), dict):
-        fields["recurring"] = _recurring(json_object(fields["recurring"]), post)
+        fields["recurring"] = recurring_body(json_object(fields["recurring"]), post)
     return fields
-
-
-def _day_edge(value: JSONValue, tz: str, at: time) -> JSONValue:
-    """A range day as the timestamp Publer reads: the day's first or last second, local."""
-    if not isinstance(value, str) or "T" in value:
-        return value
-    moment = datetime.combine(date.fromisoformat(value), at, zone(tz))
-    return moment.isoformat()
-
-
-def _recurring(options: Mapping[str, JSONValue], post: Post) -> JSONObject:
-    """The current recurring page's body: a timestamped start, a repeat rate, no account time."""
-    out: JSONObject = {"repeat_rate": 1, **options}
-    start = options.get("start_date")
-    tz = zone(post.timezone)
-    local = post.at.astimezone(tz) if post.at is not None else None
-    if isinstance(start, str) and "T" not in start:
-        clock = local.timetz() if local is not None else time(0, 0, tzinfo=tz)
-        day = date.fromisoformat(start)
-        out["start_date"] = datetime.combine(day, clock.replace(tzinfo=None), tz).isoformat()
-    elif start is None and local is not None:
-        out["start_date"] = local.isoformat()
-    end = options.get("end_date")
-    if isinstance(end, str) and "T" not in end:
-        out["end_date"] = _day_edge(end, post.timezone, time(23, 59, 59))
-    return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from contentctl import publer_facts as facts
+from contentctl.sandbox.callbacks import check_account_options
 from contentctl.sandbox.networks import check_content
 from contentctl.sandbox.options import RequestRejected as RequestRejected
 from contentctl.sandbox.options import check_schedule_options
@@ -177,7 +178,9 @@ def plan_bulk(
                 "Account not found"
                 if account is None
                 else _over_limit(account, first)
-                or _plan_pair(index, post, spec, account, state, publish_now, now, busy, media)
+                or _plan_pair(
+                    index, post, spec, account, state, publish_now, now, busy, media, accounts
+                )
             )
             if isinstance(result, str):
                 name = str(account["name"]) if account else None
@@ -217,6 +220,7 @@ def _plan_pair(
     now: datetime,
     busy: Callable[[str, datetime], bool],
     media: MediaLookup,
+    accounts: Mapping[str, Mapping[str, object]],
 ) -> Planned | str:
     """The post for one (post × account) pair, or the failure message."""
     provider = str(account["provider"])
@@ -229,7 +233,9 @@ def _plan_pair(
     )
     if problem:
         return problem
-    problem = _album_problem(provider, spec, account)
+    problem = _album_problem(provider, spec, account) or check_account_options(
+        spec, account, accounts, media
+    )
     if problem:
         return problem
     when, problem = _when(fields, spec, state, publish_now, str(account["id"]), now, busy)

@@ -129,3 +129,24 @@ def _seed(store: Store, config: Config | None) -> SeedInfo:
         for account in accounts:
             store.put_account(workspace_id, account)
     return SeedInfo(workspace_id=workspace_id, api_key=SANDBOX_API_KEY, accounts=len(accounts))
+
+
+def _hex(seed: str) -> str:
+    return hashlib.sha1(seed.encode()).hexdigest()[:24]
+
+
+def watermarks(account: Mapping[str, object]) -> list[JSONObject]:
+    """One watermark per account: the shape the media options page lists."""
+    return [{"id": _hex(f"{account.get('id')}/watermark"), "name": "Logo", "opacity": 80,
+             "size": 20, "position": "bottom_right", "default": True}]  # fmt: skip
+
+
+def signatures(account: Mapping[str, object]) -> list[JSONObject]:
+    """Two signatures per account, the first the default."""
+    name = str(account.get("name"))
+    return [
+        {"id": _hex(f"{account.get('id')}/signature/team"), "label": "Team",
+         "text": f"— the {name} team", "default": True, "in_photo_captions": True},
+        {"id": _hex(f"{account.get('id')}/signature/shop"), "label": "Shop",
+         "text": "Shop: kettleandcrane.example", "default": False, "in_photo_captions": False},
+    ]  # fmt: skip

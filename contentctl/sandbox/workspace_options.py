@@ -4,41 +4,17 @@
 (Pinterest boards, Facebook albums) and watermarks (MEDIAOPT);
 ``GET /workspaces/{id}/signatures?accounts[]=…`` lists each account's
 signatures (SIGNATURE). The sandbox derives both from the account
-(``seed.albums``, ``signatures``), so they are the same on every machine.
+(``seed.albums``, ``seed.signatures``, ``seed.watermarks``), so they are the same on every machine.
 https://publer.com/docs/create-posts/media-options
 https://publer.com/docs/posting/create-posts/content-types/post-with-signature
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
-
 from contentctl.sandbox.endpoints import Context
-from contentctl.sandbox.seed import albums
+from contentctl.sandbox.seed import albums, signatures, watermarks
 from contentctl.sandbox.values import JSONObject
 from contentctl.sandbox.wsgi import Request, Response, errors
-
-
-def _hex(seed: str) -> str:
-    return hashlib.sha1(seed.encode()).hexdigest()[:24]
-
-
-def watermarks(account: Mapping[str, object]) -> list[JSONObject]:
-    """One watermark per account: the shape the media options page lists."""
-    return [{"id": _hex(f"{account.get('id')}/watermark"), "name": "Logo", "opacity": 80,
-             "size": 20, "position": "bottom_right", "default": True}]  # fmt: skip
-
-
-def signatures(account: Mapping[str, object]) -> list[JSONObject]:
-    """Two signatures per account, the first the default."""
-    name = str(account.get("name"))
-    return [
-        {"id": _hex(f"{account.get('id')}/signature/team"), "label": "Team",
-         "text": f"— the {name} team", "default": True, "in_photo_captions": True},
-        {"id": _hex(f"{account.get('id')}/signature/shop"), "label": "Shop",
-         "text": "Shop: kettleandcrane.example", "default": False, "in_photo_captions": False},
-    ]  # fmt: skip
 
 
 def _accounts(req: Request, ctx: Context, workspace_id: str) -> list[JSONObject] | Response:

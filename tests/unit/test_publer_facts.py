@@ -75,7 +75,10 @@ def table_facts(provider: str) -> Facts:
         "keys (description)": sorted(rule.keys),
         "types": list(rule.types),
         "types (description)": list(rule.types),
-        "text maxLength": rule.long_text_limit or rule.text_limit,
+        # Bluesky counts graphemes, which a JSON Schema maxLength (code points) cannot say
+        "text maxLength": None
+        if rule.counting is facts.Counting.GRAPHEMES
+        else rule.long_text_limit or rule.text_limit,
         "text limits (description)": limits,
         "title maxLength": rule.title_limit,
         "media maxItems": rule.max_media,

@@ -170,7 +170,9 @@ SCHEMA_CASES = [
     (
         "id: a\nat: 2027-01-05T09:00\naccounts: [bsky]\ntext: x\nnetworks:\n"
         f"  bluesky:\n    text: {'y' * 301}\n",
-        ["7:11: error: text is 301 characters, more than the 300 allowed [$.networks.bluesky.text]"],
+        # Bluesky counts graphemes, so the rule says it, not the schema's maxLength
+        ["7:11: error: text is 301 of 300 graphemes (Bluesky counts what a reader sees as one "
+         "character) on bluesky [$.networks.bluesky.text]"],
     ),
     (
         "id: a\nat: 2027-01-05T09:00\naccounts: [x]\ntype: poll\ntext: Which?\n"
@@ -455,6 +457,7 @@ def test_network_rules(tmp_path: Path, text: str, expected: list[str]) -> None:
 def test_photos_over_a_networks_size_limit(tmp_path: Path) -> None:
     config = make_repo(tmp_path, {})
     with (tmp_path / "media" / "big.png").open("wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n")  # a PNG by its bytes too
         handle.truncate(9 * 1024 * 1024)
     (tmp_path / "content" / "p.yaml").write_text(
         POST + "accounts: [ig, fb]\ntype: photo\nmedia: [{path: media/big.png}]\n"
