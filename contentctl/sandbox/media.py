@@ -24,6 +24,9 @@ from contentctl.sandbox.wsgi import Request, Response, errors
 CDN = "https://cdn.sandbox.invalid/uploads"
 _SCHEMES = ("http", "https")
 PAGE_SIZE = 20
+# POST /media/from-url's ``type``: the current page's values (the older page said
+# single/multiple). https://publer.com/docs/posting/create-posts/media-handling
+FROM_URL_TYPES = ("single", "bulk")
 
 
 def _truthy(value: object) -> bool:
@@ -95,7 +98,14 @@ def from_url(req: Request, ctx: Context) -> Response:
         scheme = urlsplit(url).scheme if isinstance(url, str) else ""
         if not isinstance(item, dict) or not isinstance(url, str) or scheme not in _SCHEMES:
             raise RequestRejected(400, f"media[{index}].url must be an http(s) URL")
+        # name and type are required on the current media page (and in its OAS block)
+        if not isinstance(item.get("name"), str) or not item["name"]:
+            raise RequestRejected(
+                400, f"param is missing or the value is empty: media[{index}].name"
+            )
         wanted.append((item, url))
+    if body.get("type") not in FROM_URL_TYPES:
+        raise RequestRejected(400, f"type must be one of {', '.join(FROM_URL_TYPES)}")
     direct = _truthy(body.get("direct_upload", body.get("directUpload")))
     in_library = _truthy(body.get("in_library", body.get("inLibrary")))
     if ctx.faults.fail_jobs:

@@ -49,7 +49,7 @@ def test_upload_errors(remote: Remote) -> None:
 
 def test_media_from_url_is_a_job_listing_media_objects(remote: Remote) -> None:
     body = {"media": [{"url": "https://images.example/a.jpg", "name": "a.jpg", "caption": "A"},
-                      {"url": "https://images.example/path/b.mp4"}],
+                      {"url": "https://images.example/path/b.mp4", "name": "b.mp4"}],
             "type": "bulk", "direct_upload": False, "in_library": False}  # fmt: skip
     created = remote.client.post("/media/from-url", json=body)
     assert created.status_code == 200

@@ -34,7 +34,8 @@ def test_fail_jobs_from_start_up(make_remote: MakeRemote) -> None:
     remote = make_remote(faults=sb.Faults(fail_jobs=True))
     assert remote.run(bulk(remote, "never", 1))["status"] == "failed"
     media = remote.finish(
-        remote.client.post("/media/from-url", json={"media": [{"url": "https://x.example/a.png"}]})
+        remote.client.post("/media/from-url", json={"type": "single", "media": [
+            {"url": "https://x.example/a.png", "name": "a.png"}]})
         .json()["job_id"]
     )  # fmt: skip
     assert media["status"] == "failed"
