@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +23,7 @@ from contentctl.plan import binding
 from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_digest
 from contentctl.plan.saved import SavedPlan
 from contentctl.plan.targets import Target, build_targets
+from contentctl.state.records import EntryStatus
 from contentctl.state.store import State, StateStore
 
 if TYPE_CHECKING:
@@ -53,19 +54,56 @@ def paused_gc() -> Iterator[None]:
 
 
 def check(
-    config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    now: datetime | None = None,
+    created: Mapping[tuple[str, str], str | None] | None = None,
 ) -> Checked:
+    """Load and validate; ``created`` (else what a local state file holds) decides new posts."""
     from contentctl.validate import check_repo
 
+    if created is None:
+        created = _created_locally(config)
     with paused_gc():
-        result, diagnostics = check_repo(config, paths, now=now)
+        result, diagnostics = check_repo(config, paths, now=now, created=created)
         if paths:
             # pre-commit passes only the changed files, but a duplicate id or a too-close
             # time can pair a changed file with an unchanged one: check them against all
-            _, every = check_repo(config, [config.content_dir, *paths], now=now)
+            every_path = [config.content_dir, *paths]
+            _, every = check_repo(config, every_path, now=now, created=created)
             given = [config.relpath(path) for path in paths]
             diagnostics = tuple(sorted({*diagnostics, *(d for d in every if _involves(d, given))}))
     return Checked(result, diagnostics)
+
+
+def created_keys(state: State) -> dict[tuple[str, str], str | None]:
+    """(post id, alias) → time of the entries on Publer: sent already, so not new at that time."""
+    gone = (EntryStatus.FAILED, EntryStatus.DELETED)
+    return {
+        (post_id, alias): entry.scheduled_at
+        for post_id, alias, entry in state.iter_entries()
+        if entry.remote_id and entry.status not in gone
+    }
+
+
+def _created_locally(config: Config) -> dict[tuple[str, str], str | None] | None:
+    """What a local state file holds as on Publer (none: no file yet); None if not known.
+
+    A shared backend's state is not fetched to validate (pre-commit runs offline), and
+    an unreadable state is for plan to report: the time checks then only warn.
+    """
+    from contentctl.errors import ContentctlError
+    from contentctl.model import StateBackendKind
+
+    if config.state_backend.kind is not StateBackendKind.LOCAL:
+        return None
+    if not config.state_path.exists():
+        return {}
+    try:
+        return created_keys(StateStore(config.state_path).load())
+    except (ContentctlError, OSError):
+        return None
 
 
 _PLACE = re.compile(r"\bat (\S+?):\d+:\d+\b")
@@ -146,7 +184,7 @@ def plan_against(
     ignore: Collection[str] = (),
 ) -> Planned:
     """The plan; with a ``view``, refreshed first (drift, adoption) from what Publer holds."""
-    checked = check(config, paths, now=options.now)
+    checked = check(config, paths, now=options.now, created=created_keys(state))
     with paused_gc():
         targets = desired_targets(config, checked)
     compared, found, requests = state, None, None

@@ -108,6 +108,13 @@ RECURRING_REPEATS = ("daily", "weekly", "monthly", "yearly")
 RECURRING_DAY_NUMBERS = (0, 6)
 # Recycling ``gap_freq`` values. https://publer.com/docs/posting/create-posts/publishing-methods/recycling-posts
 RECYCLING_GAP_FREQ = ("Day", "Week", "Month")
+# Recycled posts on these networks must vary: at least this many spintax variations of
+# the text ({a|b}), or Publer will not recycle them (docs/publer-api.md §2: "GBP and two
+# other networks need 10+ spintax variations"). Google Business Profile is the one the
+# page names; the other two are not in our notes, so they are not guessed here: add each
+# here once known (the shipped example recycles on X and Facebook).
+# https://publer.com/docs/posting/create-posts/publishing-methods/recycling-posts
+RECYCLING_VARIATIONS: Mapping[str, int] = MappingProxyType({"google": 10})
 # Auto-schedule ``range``: ISO 8601 timestamps; contentctl sends the start day's first and
 # the end day's last second in the post's zone, so the end day is covered.
 # https://publer.com/docs/create-posts/publishing-methods/auto-scheduling

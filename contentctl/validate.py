@@ -10,28 +10,30 @@ it needs the merged per-network content, the config or the other posts.
 
 from __future__ import annotations
 
-import errno
-import itertools
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from contentctl import publer_facts as rules
-from contentctl.files import NotAFileError, check_regular
 from contentctl.manifest.content import effective_content, media_items, media_kind, origin
 from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
 from contentctl.manifest.schemas import describe_error, post_validator, with_hint
 from contentctl.manifest.times import TimeParseError, parse_date
 from contentctl.model import Config, Diagnostic, JSONObject, Method, Post, Severity
+from contentctl.validate_ahead import (
+    CreatedKeys,
+    at_problem,
+    inspect_media,
+    recycling_problem,
+    too_close,
+)
 from contentctl.validate_callbacks import share_findings
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]
-_TIMED = (Method.SCHEDULED, Method.RECYCLING)
 _WEB = ("http://", "https://")
 NEAR_LIMIT = 0.9  # text past this share of a limit earns a warning
 
@@ -47,17 +49,29 @@ class Finding:
 
 
 def check_repo(
-    config: Config, paths: Sequence[Path] | None = None, *, now: datetime | None = None
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    now: datetime | None = None,
+    created: CreatedKeys | None = None,
 ) -> tuple[LoadResult, tuple[Diagnostic, ...]]:
     """Load and validate in one call."""
     result = load_repo(config, paths)
-    return result, validate(config, result, now=now)
+    return result, validate(config, result, now=now, created=created)
 
 
 def validate(
-    config: Config, result: LoadResult, *, now: datetime | None = None
+    config: Config,
+    result: LoadResult,
+    *,
+    now: datetime | None = None,
+    created: CreatedKeys | None = None,
 ) -> tuple[Diagnostic, ...]:
-    """Schema and rule diagnostics of every post, plus the load's own, sorted by place."""
+    """Schema and rule diagnostics of every post, plus the load's own, sorted by place.
+
+    ``created``: (post id, alias) → the time the state holds as on Publer, which decides
+    whether a past time is an error (a new post) or not; None when not known.
+    """
     locator = Locator(result.texts)
     validator = post_validator()
     default = config.default_method.value
@@ -75,7 +89,7 @@ def validate(
     # "post not loaded" notes repeat what the schema says better
     drop = {s.skipped for s in result.sources if s.skipped is not None and id(s) in failed}
     out.extend(d for d in result.diagnostics if d not in drop)
-    ctx = _Context(config, now or datetime.now(UTC))
+    ctx = _Context(config, now or datetime.now(UTC), created)
     built = [s for s in result.sources if s.post is not None]
     for source in built:
         findings = list(_check_accounts(ctx, _post(source)))
@@ -107,32 +121,15 @@ def _locate(source: Source, finding: Finding, locator: Locator) -> Diagnostic:
 class _Context:
     config: Config
     now: datetime
+    created: CreatedKeys | None = None  # None: the state is not known here
     files: dict[str, tuple[str, int]] = field(default_factory=dict)  # media value → (problem, size)
 
     def media_file(self, value: str) -> tuple[str, int]:
         """What is wrong with a repo-relative media path ("" if nothing) and its size."""
         known = self.files.get(value)
         if known is None:
-            known = self.files[value] = _inspect(self.config.root, value)
+            known = self.files[value] = inspect_media(self.config.root, value)
         return known
-
-
-def _inspect(root: Path, value: str) -> tuple[str, int]:
-    real_root = os.path.realpath(root)
-    target = os.path.realpath(os.path.join(real_root, value))
-    if os.path.commonpath((real_root, target)) != real_root:
-        return "is outside the repo", 0
-    try:
-        stat = check_regular(target, "media file")  # never opened here: a FIFO would hang
-    except NotAFileError as exc:
-        special = exc.errno != errno.EISDIR and exc.strerror
-        return (special[:1].lower() + special[1:]) if special else "is not a file", 0
-    except OSError:
-        return "not found", 0
-    if stat.st_size > rules.MAX_UPLOAD_BYTES:
-        most = rules.MAX_UPLOAD_BYTES // rules.MB
-        return f"is {stat.st_size // rules.MB} MB; Publer takes up to {most} MB", stat.st_size
-    return "", stat.st_size
 
 
 def _providers(config: Config, post: Post) -> dict[str, list[str]]:
@@ -309,7 +306,17 @@ def _method(t: _Target) -> Iterable[Finding]:
             yield Finding(where, f"only {rule.max_accounts} {rule.provider} account per post")
 
 
-PROVIDER_CHECKS: tuple[ProviderCheck, ...] = (_required, _url, _lengths, _media, _poll, _method)
+def _recycling(t: _Target) -> Iterable[Finding]:
+    post, provider = t.post, t.rule.provider
+    if post.method is Method.RECYCLING:
+        problem = recycling_problem(provider, str(t.content.get("text") or ""))
+        if problem:
+            yield Finding(origin(post, provider, "text"), problem)
+
+
+PROVIDER_CHECKS: tuple[ProviderCheck, ...] = (
+    _required, _url, _lengths, _media, _poll, _method, _recycling,
+)  # fmt: skip
 
 
 def _unused_overrides(
@@ -342,11 +349,9 @@ def _local_size(ctx: _Context, value: object) -> int:
 
 
 def _schedule(ctx: _Context, post: Post, providers: dict[str, list[str]]) -> Iterable[Finding]:
-    if post.method in _TIMED and post.at is not None:
-        if post.at <= ctx.now:
-            yield Finding(("at",), "at is in the past; Publer refuses backdated posts", WARNING)
-        elif post.at < ctx.now + timedelta(seconds=rules.MIN_LEAD_SECONDS):
-            yield Finding(("at",), "at is less than a minute ahead; Publer needs 1 minute", WARNING)
+    timing = at_problem(post, ctx.now, ctx.created)
+    if timing is not None:
+        yield Finding(("at",), *timing)
     pairs = (("range", "start_date", "end_date"), ("recurring", "start_date", "end_date"))
     for option, first, last in pairs:
         value = post.options.get(option) or {}
@@ -385,19 +390,5 @@ def _check_repo(
         if seen is not source:
             message = f"duplicate post id {post.id!r} (first defined at {_post(seen).where()})"
             yield source, Finding(("id",), message)
-    slots: dict[str, list[tuple[datetime, Source]]] = defaultdict(list)
-    for source in valid:
-        post = _post(source)
-        if post.method in _TIMED and post.at is not None:
-            for alias in post.accounts:
-                slots[alias].append((post.at, source))
-    gap = timedelta(seconds=rules.ACCOUNT_GAP_SECONDS)
-    for alias, times in slots.items():
-        times.sort(key=lambda pair: pair[0])
-        for (before, earlier), (at, later) in itertools.pairwise(times):
-            if at - before < gap:
-                message = (
-                    f"{alias} already has {_post(earlier).id!r} at {_post(earlier).where()}, "
-                    "less than a minute apart; Publer needs a 1-minute gap"
-                )
-                yield later, Finding(("at",), message)
+    for index, message in too_close(ctx.config, [_post(source) for source in valid]):
+        yield valid[index], Finding(("at",), message)
