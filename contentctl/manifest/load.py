@@ -13,7 +13,6 @@ The JSON Schema and the network rules are ``validate``'s job.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing as mp
 import os
@@ -28,6 +27,7 @@ import yaml
 from contentctl.files import open_regular
 from contentctl.manifest.discover import SUFFIXES, find_manifests, repo_relative
 from contentctl.manifest.hashtags import lost_hashtags
+from contentctl.manifest.parse_cache import ParseCache, Parsed, digest_of
 from contentctl.manifest.positions import compose_documents, position
 from contentctl.manifest.times import AT_PATTERN, TimeParseError, resolve_at, zone
 from contentctl.manifest.yamlio import (
@@ -118,25 +118,18 @@ def load_repo(config: Config, paths: Sequence[Path] | None = None) -> LoadResult
     locator = Locator(texts)
     root = config.root.resolve()
     rels: list[str] = []
-    for rel, text, problem, parsed in _read_all(files, root, config):
+    cache = ParseCache.for_root(root)
+    for rel, text, problem, parsed in _read_all(files, root, config, cache):
         rels.append(rel)
-        if text is None:
+        if text is None or parsed is None:
             diagnostics.append(problem or Diagnostic(rel, 1, 1, Severity.ERROR, "unreadable"))
             continue
         texts[rel] = text
-        if not isinstance(parsed, YamlProblem):
-            diagnostics.extend(
-                Diagnostic(
-                    rel,
-                    lost.line,
-                    lost.column,
-                    Severity.WARNING,
-                    lost.message,
-                    render_path(lost.path),
-                )
-                for lost in lost_hashtags(text)
-            )
-        found, found_diags = _sources(rel, parsed, locator)
+        diagnostics.extend(
+            Diagnostic(rel, line, column, Severity.WARNING, message, where)
+            for line, column, message, where in parsed.hashtags
+        )
+        found, found_diags = _sources(rel, parsed.documents, locator)
         diagnostics.extend(found_diags)
         for source in found:
             built, problems = _build(config, source, locator)
@@ -144,6 +137,7 @@ def load_repo(config: Config, paths: Sequence[Path] | None = None) -> LoadResult
             diagnostics.extend(problems)
             if built.skipped is not None:
                 diagnostics.append(built.skipped)
+    cache.save(prune=paths is None)  # a run over some files keeps the others' entries
     posts = tuple(s.post for s in sources if s.post is not None)
     return LoadResult(posts, tuple(sorted(diagnostics)), tuple(sorted(rels)), tuple(sources), texts)
 
@@ -152,41 +146,66 @@ def _error(file: str, message: str, line: int = 1, column: int = 1) -> Diagnosti
     return Diagnostic(file, line, column, Severity.ERROR, message)
 
 
-_Read = tuple[str, str | None, Diagnostic | None, list[ParsedDocument] | YamlProblem]
+_Read = tuple[str, str | None, Diagnostic | None, Parsed | None]
 
 
-def _read_all(files: Sequence[Path], root: Path, config: Config) -> list[_Read]:
-    """Read and parse every file: in two forked processes when the repo is large.
+def _read_all(files: Sequence[Path], root: Path, config: Config, cache: ParseCache) -> list[_Read]:
+    """Read every file, and parse those whose bytes ``cache`` has not seen: in two forked
+    processes when that is a lot of text.
 
     Parsing is most of the work and files are independent; below PARALLEL_BYTES
     a pool costs more than it saves (perf-floor.md: -32% at 10k posts, -10% at 1k).
     """
-    jobs = [
-        (str(path), repo_relative(root, str(path)) if path.is_absolute() else config.relpath(path))
-        for path in files
-    ]
-    total = 0
-    for path, _rel_path in jobs:
-        with contextlib.suppress(OSError):
-            total += os.stat(path).st_size
-    if total < PARALLEL_BYTES or len(jobs) < 2 or "fork" not in mp.get_all_start_methods():
-        return [_read_one(job) for job in jobs]
-    with mp.get_context("fork").Pool(2, initializer=gc.disable) as pool:
-        return pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // 32))
+    out: list[_Read] = []
+    misses: list[tuple[int, str, str]] = []  # (index in out, digest, text)
+    for path in files:
+        rel = repo_relative(root, str(path)) if path.is_absolute() else config.relpath(path)
+        data, problem = _read(path, rel)
+        text = _decoded(data, rel) if data is not None else None
+        if isinstance(text, Diagnostic):
+            problem, text = text, None
+        if text is None or data is None:
+            out.append((rel, None, problem, None))
+            continue
+        digest = digest_of(data)
+        hit = cache.get(digest)
+        out.append((rel, text, None, hit))
+        if hit is None:
+            misses.append((len(out) - 1, digest, text))
+    size = sum(len(text) for _, _, text in misses)
+    texts = [text for _, _, text in misses]
+    if size < PARALLEL_BYTES or len(misses) < 2 or "fork" not in mp.get_all_start_methods():
+        parsed = [_parse(text) for text in texts]
+    else:
+        with mp.get_context("fork").Pool(2, initializer=gc.disable) as pool:
+            parsed = pool.map(_parse, texts, chunksize=max(1, len(texts) // 32))
+    for (index, digest, _), result in zip(misses, parsed, strict=True):
+        cache.put(digest, result)
+        rel, text, _, _ = out[index]
+        out[index] = (rel, text, None, result)
+    return out
 
 
-def _read_one(job: tuple[str, str]) -> _Read:
-    path, rel = job
-    text, problem = _read(Path(path), rel)
-    if text is None:
-        return rel, None, problem, []
+def _parse(text: str) -> Parsed:
     try:
-        return rel, text, None, parse_stream(text)
+        documents: list[ParsedDocument] | YamlProblem = parse_stream(text)
     except YamlProblem as exc:
-        return rel, text, None, exc
+        return Parsed(exc)
+    hashtags = tuple(
+        (lost.line, lost.column, lost.message, render_path(lost.path))
+        for lost in lost_hashtags(text)
+    )
+    return Parsed(documents, hashtags)
 
 
-def _read(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
+def _decoded(data: bytes, rel: str) -> str | Diagnostic:
+    try:
+        return decode_text(data)
+    except YamlProblem as exc:
+        return _error(rel, exc.message, exc.line, exc.column)
+
+
+def _read(path: Path, rel: str) -> tuple[bytes | None, Diagnostic | None]:
     try:
         with open_regular(path, "manifest") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -197,11 +216,9 @@ def _read(path: Path, rel: str) -> tuple[str | None, Diagnostic | None]:
                     f"file is {size // _MB} MB, larger than the {MAX_FILE_BYTES // _MB} MB "
                     "limit for a manifest",
                 )
-            return decode_text(handle.read()), None
+            return handle.read(), None
     except OSError as exc:
         return None, _error(rel, f"cannot read: {exc.strerror or exc}")
-    except YamlProblem as exc:
-        return None, _error(rel, exc.message, exc.line, exc.column)
 
 
 def _sources(

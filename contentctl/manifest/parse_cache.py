@@ -1,0 +1,152 @@
+"""What parsing a manifest's bytes gave, remembered by content: bytes in, documents out.
+
+``ParseCache.for_root(root)`` opens ``.contentctl/cache/parse.json`` of a repo;
+``get(data)`` returns the ``Parsed`` of bytes parsed before (or None) and
+``put(data, parsed)`` records one; ``save(prune=...)`` writes it back
+atomically when something was added (``prune`` keeps only what this run read,
+so the cache stays the size of the repo). A plan after editing one file parses
+that file and reads the others' documents from here: JSON decoding costs about
+a tenth of a libyaml parse (shared/reference/perf-floor.md, "parse cache").
+
+Why it is safe: what ``yamlio.parse_stream`` and ``hashtags.lost_hashtags``
+return depends only on the text and on their code, so the key is sha256 of the
+parser's fingerprint (those modules' source, PyYAML's version) and the bytes.
+Documents are JSON-shaped (the strict loader allows only text keys and JSON
+scalars), so JSON round-trips them. A cache that cannot be read is empty, one
+that cannot be written is skipped: it is only a shortcut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from contentctl.files import atomic_write
+from contentctl.manifest.yamlio import ParsedDocument, YamlProblem
+
+CACHE_VERSION = 1
+CACHE_FILE = Path(".contentctl") / "cache" / "parse.json"
+_PARSER_MODULES = ("yamlio.py", "hashtags.py", "parse_cache.py")
+
+Hashtag = tuple[int, int, str, str]  # line, column, message, JSON path as rendered
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file's parse: its documents (or why it is unreadable) and its lost hashtags."""
+
+    documents: list[ParsedDocument] | YamlProblem
+    hashtags: tuple[Hashtag, ...] = ()
+
+
+def parser_fingerprint() -> str:
+    digest = hashlib.sha256(f"parse-cache {CACHE_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _PARSER_MODULES:
+        with contextlib.suppress(OSError):
+            digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(metadata.version("PyYAML").encode())
+    return digest.hexdigest()
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _has_non_finite(value: Any) -> bool:
+    """NaN and infinities: JSON has no spelling for them, so such a file is not cached."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite(v) for v in value)
+    return False
+
+
+def _encode(parsed: Parsed) -> Any:
+    hashtags = [list(h) for h in parsed.hashtags]
+    if isinstance(parsed.documents, YamlProblem):
+        problem = parsed.documents
+        return {"problem": [problem.message, problem.line, problem.column], "hashtags": hashtags}
+    docs = [[d.data, d.line, d.column, [list(i) for i in d.items]] for d in parsed.documents]
+    return {"documents": docs, "hashtags": hashtags}
+
+
+def _decode(entry: Any) -> Parsed | None:
+    try:
+        hashtags = tuple((int(h[0]), int(h[1]), str(h[2]), str(h[3])) for h in entry["hashtags"])
+        if "problem" in entry:
+            message, line, column = entry["problem"]
+            return Parsed(YamlProblem(str(message), int(line), int(column)), hashtags)
+        documents = [
+            ParsedDocument(data, int(line), int(column), tuple((int(a), int(b)) for a, b in items))
+            for data, line, column, items in entry["documents"]
+        ]
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None  # an entry of another shape: parse the file again
+    return Parsed(documents, hashtags)
+
+
+class ParseCache:
+    """Parsed manifests by content digest; see the module docstring."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._fingerprint = parser_fingerprint()
+        self._entries: dict[str, Any] = self._read(path) if path is not None else {}
+        self._seen: set[str] = set()
+        self._added = False
+
+    @classmethod
+    def for_root(cls, root: Path) -> ParseCache:
+        return cls(root / CACHE_FILE)
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(document, dict) or document.get("parser") != self._fingerprint:
+            return {}
+        entries = document.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def get(self, digest: str) -> Parsed | None:
+        entry = self._entries.get(digest)
+        parsed = _decode(entry) if entry is not None else None
+        if parsed is not None:
+            self._seen.add(digest)
+        return parsed
+
+    def put(self, digest: str, parsed: Parsed) -> None:
+        self._seen.add(digest)
+        if isinstance(parsed.documents, list) and any(
+            _has_non_finite(d.data) for d in parsed.documents
+        ):
+            return
+        self._entries[digest] = _encode(parsed)
+        self._added = True
+
+    def save(self, *, prune: bool) -> None:
+        """Write the cache if this run added to it; ``prune``: keep only what it read."""
+        stale = prune and any(key not in self._seen for key in self._entries)
+        if self.path is None or not (self._added or stale):
+            return
+        entries = (
+            {k: v for k, v in self._entries.items() if k in self._seen}
+            if prune
+            else (self._entries)
+        )
+        document = {"version": CACHE_VERSION, "parser": self._fingerprint, "entries": entries}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(document).encode("ascii"))
+        self._added = False
