@@ -190,8 +190,10 @@ def plan_against(
     compared, found, requests = state, None, None
     drift: tuple[Drift, ...] = ()
     if view is not None:
+        from contentctl.accounts import check_accounts
         from contentctl.apply.refresh import refresh
 
+        check_accounts(config, view.client)  # a wrong id or provider, located in contentctl.yaml
         refreshed = refresh(state, targets, view, now=options.now, ignore=ignore)
         compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
         drift = tuple(refreshed.drift)
