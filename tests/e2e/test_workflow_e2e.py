@@ -95,20 +95,23 @@ def test_removed_post_and_removed_account_are_deleted(project: Project) -> None:
 
 def test_sandbox_failure_exits_3_is_recorded_then_fixed(project: Project) -> None:
     project.write("a.yaml", post_yaml("ok", at="2027-03-01T09:00"))
-    # 2025 is in the past: validate only warns, Publer refuses it inside the job
-    project.write("b.yaml", post_yaml("late", at="2025-01-01T09:00", accounts="[x]"))
+    # an album the account does not have: only Publer knows, and refuses it inside the job
+    # (a past time no longer gets this far: validate says so, see test_validate_ahead.py)
+    late = post_yaml("late", at="2027-03-09T09:00", accounts="[fb]", extra="album_id: nope\n")
+    project.write("b.yaml", late)
     result = project.run("apply", "--auto-approve")
     assert result.returncode == ExitCode.PARTIAL, result.stdout + result.stderr
-    assert "failed: late @ x: Posts cannot be backdated" in result.stdout
-    entry = project.state()["posts"]["late"]["x"]
-    assert (entry["status"], entry["last_error"]) == ("failed", "Posts cannot be backdated")
+    refused = "Album nope not found for this account"
+    assert f"failed: late @ fb: {refused}" in result.stdout
+    entry = project.state()["posts"]["late"]["fb"]
+    assert (entry["status"], entry["last_error"]) == ("failed", refused)
     assert len(project.remote_posts()) == 2
 
     plan = project.run("plan")
-    assert "last attempt failed: Posts cannot be backdated" in plan.stdout
-    project.write("b.yaml", post_yaml("late", at="2027-03-09T09:00", accounts="[x]"))
+    assert f"last attempt failed: {refused}" in plan.stdout
+    project.write("b.yaml", post_yaml("late", at="2027-03-09T09:00", accounts="[fb]"))
     apply_ok(project)
-    assert project.state()["posts"]["late"]["x"]["status"] == "scheduled"
+    assert project.state()["posts"]["late"]["fb"]["status"] == "scheduled"
     assert len(project.remote_posts()) == 3
     assert_no_changes(project)
 
