@@ -56,9 +56,9 @@ class PlanJSON(TypedDict):
     has_changes: bool
     notes: list[str]
     remote: NotRequired[str]
+    repo: NotRequired[str]  # a saved plan's repository (commitment.repo_identity)
     drift: NotRequired[list[DriftJSON]]
     refresh_requests: NotRequired[int]
-    repo: NotRequired[str]  # a saved plan's repository (commitment.repo_identity)
     state: PlanStateJSON
     manifests_digest: str
     changes: list[ChangeJSON]
