@@ -301,3 +301,27 @@ def test_check_text_reads_long_posts_from_details() -> None:
         "emoji/CJK as 2), the limit is 280"
     )
     assert check_text("twitter", "x" * 281, None, LONG_POST) is None
+
+
+def test_daily_limits_fail_the_excess_posts_of_an_account() -> None:
+    # https://publer.com/docs/getting-started/rate-limits: X takes 100 posts per account in a
+    # rolling 24 hours on the Business plan; the excess fails in the job, per account
+    from contentctl.sandbox.jobs import day_counter
+
+    held = [{"account_id": "x", "state": "scheduled", "scheduled_at": at(60 + 2 * i)}
+            for i in range(99)]  # fmt: skip
+    bulk = {"state": "scheduled", "posts": [
+        post({"id": "x", "scheduled_at": at(600)}, twitter={"type": "status", "text": "100th"}),
+        post({"id": "x", "scheduled_at": at(601)}, twitter={"type": "status", "text": "101st"}),
+        post({"id": "x", "scheduled_at": at(60 + 24 * 60 + 30)},
+             twitter={"type": "status", "text": "a day later"}),
+    ]}  # fmt: skip
+    outcome = plan_bulk(
+        check_bulk_shape({"bulk": bulk}, publish_now=False), publish_now=False,
+        accounts=ACCOUNTS, now=NOW, taken=lambda _a, _t: False, media=LIBRARY.get,
+        day_count=day_counter(held),
+    )  # fmt: skip
+    assert [f.message for f in outcome.failures] == [
+        "Daily limit of 100 posts in 24 hours reached for this twitter account"
+    ]
+    assert [p.content["text"] for p in outcome.planned] == ["100th", "a day later"]
