@@ -134,6 +134,11 @@ def plan_from_json(data: Mapping[str, object]) -> Plan:
 def _change_from_json(item: ChangeJSON) -> Change:
     after = item.get("after")
     before = item.get("before")
+    for name in ("post_id", "alias", "provider"):
+        if not isinstance(item[name], str):  # keys of the comparison with the plan made again
+            raise TypeError(f"{name} {item[name]!r} is not a string")
+    if after is not None and not isinstance(after.get("spec"), dict):
+        raise TypeError("after.spec is not an object")
     return Change(
         post_id=item["post_id"],
         alias=item["alias"],

@@ -402,3 +402,14 @@ def test_a_symlink_out_of_the_repo_is_a_media_problem(repo: Repo, tmp_path: Path
         "launch @ fb: media '/etc/hostname' is not a path inside the repository",
         "launch @ fb: media 'media' is not a regular file in the repository",
     ]
+
+
+def test_a_change_keyed_by_a_number_is_a_malformed_plan(repo: Repo) -> None:
+    repo.write("a.yaml", post("launch"))
+    document = repo.save()
+    change(document, "launch", "fb")["post_id"] = 5
+    repo.edit(document)
+    assert refused(repo) == (
+        'contentctl: error: the saved plan is malformed (TypeError("post_id 5 is not a '
+        'string")); make the plan again\n'
+    )
