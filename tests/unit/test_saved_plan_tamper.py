@@ -410,6 +410,6 @@ def test_a_change_keyed_by_a_number_is_a_malformed_plan(repo: Repo) -> None:
     change(document, "launch", "fb")["post_id"] = 5
     repo.edit(document)
     assert refused(repo) == (
-        'contentctl: error: the saved plan is malformed (TypeError("post_id 5 is not a '
-        'string")); make the plan again\n'
+        "contentctl: error: the saved plan is malformed (TypeError('post_id 5 is not a "
+        "string')); make the plan again\n"
     )
