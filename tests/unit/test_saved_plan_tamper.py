@@ -413,3 +413,16 @@ def test_a_change_keyed_by_a_number_is_a_malformed_plan(repo: Repo) -> None:
         "contentctl: error: the saved plan is malformed (TypeError('post_id 5 is not a "
         "string')); make the plan again\n"
     )
+
+
+def test_a_plan_made_against_another_remote_is_refused(repo: Repo) -> None:
+    repo.write("a.yaml", post("launch"))
+    document = repo.save()
+    here = document["remote"]
+    document["remote"] = "https://app.publer.com/api/v1 (workspace 6650f1c2a1b2c3d4e5f60718)"
+    repo.edit(document)
+    assert refused(repo) == (
+        "contentctl: error: the saved plan is stale: the plan was made against "
+        f"{document['remote']}, this run talks to {here}{HINT}\n"
+    )
+    assert repo.requests() == {}
