@@ -27,9 +27,7 @@ from contentctl.cli import cli
 from contentctl.config import load_config
 from contentctl.errors import ExitCode
 from contentctl.model import Provider
-from contentctl.plan.build import Action, Change, Plan
-from contentctl.plan.commitment import differences, media_problems, repo_identity, summarize
-from contentctl.plan.targets import Target
+from contentctl.plan.commitment import repo_identity
 from contentctl.sandbox.seed import default_account_id
 from contentctl.sandbox.server import SandboxTransport
 
@@ -352,56 +350,6 @@ def test_the_untouched_plan_is_applied_as_recomputed(repo: Repo) -> None:
     assert sorted((acc, text) for _, acc, text in repo.remote_posts()) == sorted(
         [(FB, "Hello from launch"), (X, "Hello from launch")]
     )
-
-
-# -- the comparison and the media check on plain values ----------------------------------
-
-
-def _target(post_id: str, text: str) -> Target:
-    spec = {"endpoint": "schedule", "bulk_state": "scheduled", "post": {}, "account": {},
-            "network": {"type": "status", "text": text}}  # fmt: skip
-    return Target(post_id, "fb", FB, "facebook", "UTC", "posts/a.yaml:1:1", spec)
-
-
-def _plan(*changes: Change) -> Plan:
-    from datetime import UTC, datetime
-
-    return Plan(changes=changes, created_at=datetime(2030, 1, 1, tzinfo=UTC),
-                state_lineage="", state_serial=0)  # fmt: skip
-
-
-def test_differences_beyond_five_end_with_and_n_more() -> None:
-    saved = _plan(*(Change(f"p{i}", "fb", "facebook", Action.CREATE, target=_target(f"p{i}", "a"))
-                    for i in range(8)))  # fmt: skip
-    now = _plan(*(Change(f"p{i}", "fb", "facebook", Action.CREATE, target=_target(f"p{i}", "b"))
-                  for i in range(8)))  # fmt: skip
-    lines = summarize(differences(saved, now))
-    assert lines == [
-        *(f'p{i} @ fb: network.text is "a" in the saved plan, "b" in the manifests'
-          for i in range(5)),
-        "and 3 more",
-    ]  # fmt: skip
-
-
-def test_a_symlink_out_of_the_repo_is_a_media_problem(repo: Repo, tmp_path: Path) -> None:
-    (tmp_path / "outside.png").write_bytes(PNG)
-    (repo.root / "media").mkdir()
-    (repo.root / "media" / "link.png").symlink_to(tmp_path / "outside.png")
-    target = _target("launch", "hi")
-    network = {"type": "photo", "text": "hi", "media": [
-        {"path": "media/link.png", "sha256": "0" * 64},
-        {"path": "/etc/hostname", "sha256": "1" * 64},
-        {"path": "media", "sha256": "2" * 64},
-    ]}  # fmt: skip
-    target = Target("launch", "fb", FB, "facebook", "UTC", "posts/a.yaml:1:1",
-                    {**target.spec, "network": network})  # fmt: skip
-    plan = _plan(Change("launch", "fb", "facebook", Action.CREATE, target=target))
-    config = load_config(repo.root / "contentctl.yaml")
-    assert media_problems(config, plan) == [
-        "launch @ fb: media 'media/link.png' is outside the repository",
-        "launch @ fb: media '/etc/hostname' is not a path inside the repository",
-        "launch @ fb: media 'media' is not a regular file in the repository",
-    ]
 
 
 def test_a_change_keyed_by_a_number_is_a_malformed_plan(repo: Repo) -> None:
