@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -26,6 +27,7 @@ from contentctl.errors import ManifestError
 from contentctl.files import open_regular
 from contentctl.manifest.content import effective_content, infer_type
 from contentctl.model import Config, JSONObject, JSONValue, Method, Post
+from contentctl.plan.media_digests import MediaDigests
 from contentctl.plan.shapes import day_edge, recurring_body, wire_type
 from contentctl.publer_facts import ACCOUNT_KEYS
 
@@ -211,11 +213,13 @@ def parse_utc(value: str) -> datetime:
 
 
 class MediaHasher:
-    """SHA-256 of local media files, each file read once per run."""
+    """SHA-256 of local media files, each file read once per run, and not at all while
+    its stat says it is unchanged since a run read it (``media_digests``)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[str, str] = {}
+        self._known = MediaDigests.for_root(root)
 
     def __call__(self, relpath: str) -> str:
         known = self._cache.get(relpath)
@@ -223,12 +227,20 @@ class MediaHasher:
             digest = hashlib.sha256()
             try:
                 with open_regular(self.root / relpath, "media file") as handle:
-                    for chunk in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(chunk)
+                    stat = os.fstat(handle.fileno())
+                    known = self._known.lookup(relpath, stat)
+                    if known is None:
+                        for chunk in iter(lambda: handle.read(1 << 20), b""):
+                            digest.update(chunk)
+                        known = digest.hexdigest()
+                        self._known.record(relpath, stat, known)
             except OSError as exc:  # validate checked it; it changed since
                 raise ManifestError(f"media {relpath}: cannot read: {exc.strerror}") from None
-            known = self._cache[relpath] = digest.hexdigest()
+            self._cache[relpath] = known
         return known
+
+    def save(self) -> None:
+        self._known.save()
 
 
 def build_targets(config: Config, posts: Iterable[Post]) -> list[Target]:
@@ -237,6 +249,7 @@ def build_targets(config: Config, posts: Iterable[Post]) -> list[Target]:
     targets: list[Target] = []
     for post in posts:
         targets.extend(post_targets(config, post, hasher))
+    hasher.save()
     return targets
 
 
