@@ -190,7 +190,12 @@ def plan(
 
         digest, repo = state.content_digest(), repo_identity(config)
         save_plan(result, cwd_of(ctx) / out, state_digest=digest, repo=repo)
-    click.echo(render_plan(result, fmt, color=use_color(no_color), full=full), nl=False)
+    if fmt == "json":  # streamed: never the whole document in memory (report/plan_json_stream)
+        from contentctl.report.plan_json_stream import write_plan_json
+
+        write_plan_json(result, lambda piece: click.echo(piece, nl=False))
+    else:
+        click.echo(render_plan(result, fmt, color=use_color(no_color), full=full), nl=False)
     if fmt == "text" and out is not None:  # the other views are for machines: nothing after
         click.echo(f"\nSaved the plan to {out}. Apply exactly it with: contentctl apply {out}")
     if detailed_exitcode:
