@@ -8,6 +8,7 @@ same, repaired state.
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -197,6 +198,9 @@ def plan_against(
         refreshed = refresh(state, targets, view, now=options.now, ignore=ignore)
         compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
         drift = tuple(refreshed.drift)
+    from contentctl.plan.limits import daily_limit_notes, publer_plan
+
+    notes = [*notes, *daily_limit_notes(targets, publer_plan(os.environ))]  # Publer's daily caps
     with paused_gc():
         plan = build_plan(targets, compared, options, notes=notes, found=found)
     plan = replace(

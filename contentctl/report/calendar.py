@@ -221,7 +221,8 @@ def repeat_label(method: Method, options: Mapping[str, Any], *, has_time: bool) 
         return _recycling_label(options["recycling"])
     if method is Method.AUTO:
         window = options.get("range") or {}
-        start, end = window.get("start_date"), window.get("end_date")
+        # the wire sends timestamps (the range's first and last second); the page shows days
+        start, end = (_day(window.get(k)) for k in ("start_date", "end_date"))
         span = f"between {start} and {end}" if end else f"from {start}"
         return f"auto: Publer picks a slot {span}" if start else "auto: Publer picks a slot"
     if method is Method.PUBLISH_NOW:
@@ -246,10 +247,15 @@ def _recurring_label(rule: Mapping[str, Any]) -> str:
     days = rule.get("days_of_week")
     if days:
         label += " on " + ", ".join(WEEKDAY_NAMES[int(d) % 7] for d in sorted(days))
-    end = rule.get("end_date")
+    end = _day(rule.get("end_date"))
     if end:
         return f"{label} until {end}"
     return f"{label}, no end date (shown for {RECURRING_DAYS} days)"
+
+
+def _day(value: object) -> str | None:
+    """A date, or a timestamp's date (``2027-04-30T23:59:59+02:00`` → ``2027-04-30``)."""
+    return str(value)[:10] if value else None
 
 
 def _recycling_label(rule: Mapping[str, Any]) -> str:
