@@ -93,6 +93,7 @@ class Results:
                         row.met,
                     )
                 )
+        out += self.memory_growth()
         for row in self.rows:
             if row.group == "plan" and row.size == self.memory_size and row.name.startswith("plan"):
                 out.append(
@@ -116,6 +117,29 @@ class Results:
                     f"apply {apply.posts:,} posts ({apply.layout}): no 429 received",
                     f"{apply.rate_limited} × 429",
                     apply.rate_limited == 0,
+                )
+            )
+        return out
+
+    def memory_growth(self) -> list[tuple[str, str, bool | None]]:
+        """Peak MB per 1,000 posts of each command at its smallest and largest size: the
+        memory must grow no faster than the posts (the larger size's figure no higher)."""
+        out: list[tuple[str, str, bool | None]] = []
+        by_command: dict[tuple[str, str], dict[int, float]] = {}
+        for row in self.rows:
+            if row.group == "plan" and row.size and row.name != "floor":
+                by_command.setdefault((row.name, row.layout), {})[row.size] = row.peak_mb
+        for (name, layout), peaks in by_command.items():
+            if len(peaks) < 2:
+                continue
+            small, large = min(peaks), max(peaks)
+            per = {size: peaks[size] * 1000 / size for size in (small, large)}
+            out.append(
+                (
+                    f"{name} ({layout}): peak MB per 1,000 posts no higher at {large:,} "
+                    f"than at {small:,}",
+                    f"{per[small]:.1f} → {per[large]:.1f}",
+                    per[large] <= per[small] * 1.05,  # 5%: the noise of a resident-set peak
                 )
             )
         return out
