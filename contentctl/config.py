@@ -251,7 +251,10 @@ def _describe(error: Any) -> tuple[tuple[Any, ...], str, bool]:
         message = (custom or "invalid key {value}").replace("{value}", repr(error.instance))
         return (*keys, error.instance), message, True
     if error.validator == "type":  # a value of the wrong kind: say so before any custom words
-        want = _TYPE_WORDS.get(error.validator_value, error.validator_value)
+        kinds = error.validator_value  # "string", or a list of them: ["string", "object"]
+        want = " or ".join(
+            _TYPE_WORDS.get(k, k) for k in ([kinds] if isinstance(kinds, str) else kinds)
+        )
         if len(keys) == 2 and keys[0] == "accounts":
             return keys, f"account alias {keys[1]!r} must be a mapping {{id, provider}}", False
         return keys, f"{keys[-1] if keys else 'the config'} must be {want}", False

@@ -163,3 +163,13 @@ def test_two_aliases_for_one_account_id_are_located(repo: BadInputRepo) -> None:
         f"'kc-facebook' (line {where(config, 'kc-facebook:')[0]}); give each account one "
         "alias [$.accounts.kc-x.id]",
     )
+
+
+def test_a_key_with_no_value_where_a_choice_of_types_is_allowed_is_located(
+    repo: BadInputRepo,
+) -> None:
+    """state: takes a path or a backend mapping; empty, the message names both (found by the
+    fuzz test: the list of types used to be an internal error)."""
+    config = edit_config(repo, r"^state: .*$", "state:")
+    line = where(config, "state:")[0]
+    refused(repo, f"{config}:{line}:7: state must be text or a mapping [$.state]")
