@@ -23,7 +23,13 @@ from datetime import UTC, datetime, timedelta
 from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
-from contentctl.apply.journal import SettleResult, fail_intent, fail_items, settle_intent
+from contentctl.apply.journal import (
+    SettleResult,
+    all_on_remote,
+    fail_intent,
+    fail_items,
+    settle_intent,
+)
 from contentctl.apply.refresh import adoptions
 from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
@@ -33,14 +39,24 @@ from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, p
 from contentctl.publer import JobStatus, PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.remote_view import RemoteView
-from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, Intent, MediaRecord, State
+from contentctl.state.records import (
+    DELETE_REFUSED,
+    LOST_ANSWER,
+    Entry,
+    EntryStatus,
+    Intent,
+    MediaRecord,
+    State,
+)
 from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
+from contentctl.testing.timescale import client_sleep
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
 
 MAX_BULK = MAX_BULK_POSTS  # Publer's limit per POST /posts/schedule
 MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
+LOOK_AGAIN = (1.0, 2.0, 4.0, 8.0)  # seconds between looks for a bulk that got no answer
 
 
 @dataclass
@@ -69,6 +85,7 @@ class _Sent:
 
     batch_id: str
     unknown: str | None = None
+    lost: bool = False  # no answer at all (a cut connection): Publer may still be running it
 
 
 @dataclass
@@ -85,6 +102,7 @@ class Applier:
     view: RemoteView | None = None  # the run's listings, shared with the plan's refresh
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
     batches_sent: int = field(default=0, init=False)
+    sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
 
     def write(self) -> None:
         self.state = self.store.write(self.state)
@@ -328,7 +346,12 @@ class Applier:
                 # it may have been created: look for it later instead of sending it again now
                 self.batches_sent += 1
                 self.progress(f"Outcome of a batch unknown ({exc.message}); checking Publer later…")
-                return _Sent(batch_id, exc.message)
+                if exc.status is not None:
+                    return _Sent(batch_id, exc.message)  # Publer answered an error: not running
+                lost = f"{LOST_ANSWER}{format_utc(self.now())}"
+                self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=lost)
+                self.write()
+                return _Sent(batch_id, exc.message, lost=True)
             except PublerRequestError as exc:
                 self._absorb(fail_intent(self.state, batch_id, exc.message, self.now()))
                 self.write()
@@ -360,6 +383,12 @@ class Applier:
         size: int,
     ) -> None:
         """Settle a bulk whose answer was lost; send again only what Publer surely lacks."""
+        if sent.lost:
+            # its job may not have run yet: wait and look again; what is still not there
+            # stays in the journal for the next run, and is never sent again now
+            self._look_again(sent.batch_id)
+            self._settle(sent.batch_id, job=None)
+            return
         reason = sent.unknown
         missing = self._settle(sent.batch_id, job=None).missing_items
         for attempt in range(2, MAX_SENDS + 1):
@@ -388,6 +417,16 @@ class Applier:
             with self.guard.critical():
                 self._absorb(fail_items(self.state, missing, message, self.now()))
                 self.write()
+
+    def _look_again(self, batch_id: str) -> None:
+        """Wait for a bulk's posts to appear, a few times, longer each time."""
+        sleep = self.sleep if self.sleep is not None else client_sleep()
+        for wait in LOOK_AGAIN:
+            if all_on_remote(self.state, self.state.intents[batch_id], self.client):
+                return
+            self.progress(f"Posts of a batch whose answer was lost are not on Publer yet; "
+                          f"looking again in {wait:g} s…")  # fmt: skip
+            sleep(wait)
 
     def _settle(self, batch_id: str, job: JobStatus | None) -> SettleResult:
         intent = self.state.intents[batch_id]

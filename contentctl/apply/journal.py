@@ -16,8 +16,8 @@ and ``IntentItem`` in, ``Entry`` out) and the ``RemotePost``s the client lists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from contentctl.apply.adoption import find_on_remote
 from contentctl.apply.matching import Assignment, wanted_from_spec
@@ -25,7 +25,7 @@ from contentctl.errors import PublerRequestError
 from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient, RemotePost
 from contentctl.remote_view import RemoteView
-from contentctl.state.records import Entry, EntryStatus, Intent, IntentItem, State
+from contentctl.state.records import LOST_ANSWER, Entry, EntryStatus, Intent, IntentItem, State
 
 # Publer's post states by prefix (scheduled_approved, published_posted, draft_dated, …).
 _STATUS_PREFIXES = (
@@ -37,9 +37,15 @@ _STATUS_PREFIXES = (
 )
 
 
+# How long a bulk whose answer was lost may still be running on Publer: until then, what is
+# not found is looked for again on the next run, never sent again.
+JOB_GRACE = timedelta(hours=1)
+
+
 @dataclass
 class SettleResult:
     found: int = 0
+    pending: int = 0  # of a bulk whose answer was lost, not found yet: left in the journal
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (post_id, alias, message)
     # intent items not on the remote and without a job outcome: absent, so safe to send again
     missing_items: list[IntentItem] = field(default_factory=list)
@@ -50,6 +56,7 @@ class SettleResult:
 
     def merge(self, other: SettleResult) -> None:
         self.found += other.found
+        self.pending += other.pending
         self.failed.extend(other.failed)
         self.missing_items.extend(other.missing_items)
 
@@ -77,6 +84,7 @@ def settle_intent(
     assignment = _find(state, intent, RemoteView(client))
     failures = _failures_by_item(job, items) if job is not None else {}
     result = SettleResult()
+    still: list[IntentItem] = []
     for item in items:
         match = assignment.found.get(item.key)
         if match is not None:
@@ -89,12 +97,19 @@ def settle_intent(
                 message = "Publer's job ended 'failed' without a per-account reason"
             elif job.state is JobState.COMPLETE:
                 message = "Publer's job completed but the post was not found on Publer"
+        if message is None and job is None and job_may_run(intent, now):
+            still.append(item)  # its job may not have run yet: look again, never resend
+            continue
         if message is None:
             result.missing_items.append(item)
             continue
         _record_failure(state, item, intent.job_id, message, now)
         result.failed.append((item.post_id, item.alias, message))
-    del state.intents[batch_id]
+    if still:
+        state.intents[batch_id] = replace(intent, items=tuple(still))
+        result.pending += len(still)
+    else:
+        del state.intents[batch_id]
     return result
 
 
@@ -135,7 +150,7 @@ def settle_pending(
     for batch_id in batches:
         job_id = state.intents[batch_id].job_id
         job = None
-        if job_id:
+        if job_id and not job_id.startswith(LOST_ANSWER):
             progress(f"Resuming job {job_id} from an interrupted apply…")
             try:
                 job = client.wait_for_job(job_id)
@@ -148,8 +163,28 @@ def settle_pending(
         notes.append(
             f"{count} pending from an interrupted apply: {total.found} found on Publer, "
             f"{len(total.failed)} failed, {total.missing} to create"
+            + (
+                f", {total.pending} not yet on Publer (a bulk whose answer was lost may still "
+                "be running; looked for again next run, never sent again)"
+                if total.pending
+                else ""
+            )
         )
     return total, notes
+
+
+def job_may_run(intent: Intent, now: datetime) -> bool:
+    """A bulk Publer took but whose answer was lost, sent less than ``JOB_GRACE`` ago."""
+    job_id = intent.job_id or ""
+    if not job_id.startswith(LOST_ANSWER):
+        return False
+    return now - parse_utc(job_id.removeprefix(LOST_ANSWER)) < JOB_GRACE
+
+
+def all_on_remote(state: State, intent: Intent, client: PublerClient) -> bool:
+    """Whether Publer lists every item of ``intent`` now (a look that changes nothing)."""
+    found = _find(state, intent, RemoteView(client)).found
+    return all(item.key in found for item in intent.items)
 
 
 def _find(state: State, intent: Intent, view: RemoteView) -> Assignment:

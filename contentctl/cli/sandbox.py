@@ -50,6 +50,19 @@ def sandbox() -> None:
     help="Record the next N bulks, then cut the connection before answering.",
 )
 @click.option("--seed", "random_seed", default=0, type=int, help="Seed for random faults.")
+@click.option(
+    "--clock-skew",
+    default=0.0,
+    type=float,
+    help="Seconds the sandbox's clock is ahead of this machine's (negative: behind).",
+)
+@click.option(
+    "--job-delay",
+    default=0.2,
+    show_default=True,
+    type=float,
+    help="Seconds after a bulk is accepted that its job runs and creates the posts.",
+)
 @click.pass_context
 def sandbox_serve(
     ctx: click.Context,
@@ -64,6 +77,8 @@ def sandbox_serve(
     fail_jobs: bool,
     drop_after_commit: int,
     random_seed: int,
+    clock_skew: float,
+    job_delay: float,
 ) -> None:
     """Serve the sandbox over HTTP on 127.0.0.1 (for tests, curl and fault injection)."""
     from contentctl import sandbox as sb
@@ -77,6 +92,7 @@ def sandbox_serve(
         fail_jobs=fail_jobs,
         drop_after_commit=drop_after_commit,
         random_seed=random_seed,
+        job_delay_ms=max(0, round(job_delay * 1000)),
     )
     db = _sandbox_db(config, db_path)
 
@@ -95,6 +111,7 @@ def sandbox_serve(
         faults=faults,
         rate_limit=rate_limit or None,
         on_ready=ready,
+        clock_skew=clock_skew,
     )
 
 

@@ -179,6 +179,9 @@ def build_plan(
     opts = options or PlanOptions()
     desired = {target.key: target for target in targets}
     changes = [_change_for(target, state.entry(*target.key), opts) for target in targets]
+    pending = {item.key for intent in state.intents.values() for item in intent.items}
+    if pending:
+        changes = [_pending(change) if change.key in pending else change for change in changes]
     if found is not None and (found.adopt or found.blocked):
         changes = [_found(change, found) for change in changes]
     for post_id, alias, entry in state.iter_entries():
@@ -191,6 +194,17 @@ def build_plan(
         state_serial=state.serial,
         notes=tuple(notes),
     )
+
+
+def _pending(change: Change) -> Change:
+    """A post of a bulk whose answer was lost and that Publer may still be creating."""
+    if change.action is not Action.CREATE:
+        return change
+    reason = (
+        "sent in a bulk whose answer was lost; Publer may still be creating it, so it is "
+        "looked for again on the next run and never sent twice"
+    )
+    return replace(change, action=Action.BLOCKED, reason=reason)
 
 
 def _found(change: Change, found: Found) -> Change:

@@ -3,10 +3,12 @@
 Not part of Publer. They need the API key but are neither rate limited, nor
 faulted, nor counted, so tests can steer a served sandbox over HTTP:
 
-    GET/POST /_sandbox/faults     {"burst_429": 2, ...}   (merged; counters restart)
+    GET/POST /_sandbox/faults     {"burst_429": 2, "job_delay_ms": 60000, ...}
+                                  (merged; counters restart)
     GET/POST /_sandbox/variants   {"job_status": "wrapped", "complete_word": "completed", ...}
     GET/POST /_sandbox/clock      {"now": ISO} freezes time, {"now": null} lets it run,
-                                  {"advance_seconds": N} moves it
+                                  {"advance_seconds": N} moves it (negative: back; a
+                                  skew of Publer's clock either way, as serve --clock-skew)
     POST     /_sandbox/rate_limit {"limit": 5} (null turns it off)
     GET      /_sandbox/stats      request counts per endpoint, 429s, 503s, drops
     DELETE   /_sandbox/stats      start counting again

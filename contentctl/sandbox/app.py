@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
@@ -73,10 +74,10 @@ ROUTES = (
 class Clock:
     """The injectable clock, which the admin endpoint can freeze, set or move forward."""
 
-    def __init__(self, base: Callable[[], datetime] | None) -> None:
+    def __init__(self, base: Callable[[], datetime] | None, skew_seconds: float = 0.0) -> None:
         self._base = base or (lambda: datetime.now(UTC))
         self._frozen: datetime | None = None
-        self._offset = timedelta()
+        self._offset = timedelta(seconds=skew_seconds)  # Publer's clock ahead (+) or behind (-)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -138,9 +139,10 @@ class SandboxApp:
         rate_limit: int | None = RATE_LIMIT_REQUESTS,
         *,
         variants: Variants | None = None,
+        clock_skew: float = 0.0,
     ) -> None:
         self.store = store
-        self.clock = Clock(clock)
+        self.clock = Clock(clock, clock_skew)
         self.faults = FaultState(faults or Faults())
         self.rate_limit = rate_limit
         self.variants = variants or Variants()
@@ -185,6 +187,8 @@ class SandboxApp:
             self.stats.note("server_errors")
             return self._limited(errors(503, "Service Unavailable"), key, window, False)
         response = self._dispatch(req, route, params, user, now, faults)
+        # Publer's own time, as every HTTP answer carries it (RFC 9110 §6.6.1)
+        response.headers.setdefault("Date", format_datetime(now.astimezone(UTC), usegmt=True))
         return self._limited(response, key, window, False)
 
     def _dispatch(
@@ -213,6 +217,7 @@ class SandboxApp:
         )  # fmt: skip
         try:
             with self.store.transaction():
+                endpoints.run_due_jobs(self.store, now)
                 endpoints.publish_due(self.store, now)
                 return route.handler(req, ctx, *params)
         except RequestRejected as exc:

@@ -2,8 +2,10 @@
 
 Users, workspaces, accounts, bulk creates, job status and the posts list,
 update and delete. Creates do their work when the bulk is accepted (so a
-connection cut after the commit leaves real posts behind, as on Publer); the
-job only reports what happened (docs/publer-api.md §2, §3, §6).
+connection cut after the commit leaves real posts behind, as on Publer), or,
+with the ``job_delay_ms`` fault, when the job runs that much later (its status
+says ``working`` until then); the job reports what happened
+(docs/publer-api.md §2, §3, §6).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from contentctl.publer_facts import EDITABLE_UNPUBLISHED
 from contentctl.sandbox.faults import (
@@ -62,6 +64,18 @@ def post_link(network: str, post_id: str) -> str:
     return f"https://{network}.example/p/{post_id}"
 
 
+def run_due_jobs(store: Store, now: datetime) -> None:
+    """Jobs whose time has come create their posts, stamped with the time they ran."""
+    stamp = format_time(now)
+    for job_id, workspace_id, posts in store.due_jobs(now):
+        for post in posts:
+            post.update(created_at=stamp, updated_at=stamp)
+            if post.get("state") == "published":  # published now: now is when the job ran
+                post["scheduled_at"] = stamp
+            store.add_post(workspace_id, post)
+        store.job_ran(job_id)
+
+
 def publish_due(store: Store, now: datetime) -> None:
     """Posts whose time has come are published: the lazy clock of the sandbox."""
     for post in store.due_posts(now):
@@ -107,8 +121,14 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
             taken=ctx.store.taken,
             media=lambda media_id: ctx.store.media_item(media_id, ws),
         )
-        for planned in outcome.planned:
-            ctx.store.add_post(ws, build_post(planned, ctx, job_id))
+        posts = [build_post(planned, ctx, job_id) for planned in outcome.planned]
+        if ctx.faults.job_delay_ms:
+            # Publer's job runs later: its posts appear only then (run_due_jobs)
+            run_at = ctx.now + timedelta(milliseconds=ctx.faults.job_delay_ms)
+            ctx.store.add_pending(job_id, ws, run_at, posts)
+        else:
+            for post in posts:
+                ctx.store.add_post(ws, post)
         failures = [f.as_json() for f in outcome.failures]
         if ctx.variants.failures is FailuresShape.BY_INDEX:
             by_index: dict[str, list[dict[str, str | None]]] = {}
@@ -140,6 +160,8 @@ def job_status(_: Request, ctx: Context, job_id: str) -> Response:
     if found is None:
         return errors(404, "Job not found")
     status, payload = found
+    if ctx.store.job_pending(job_id):  # not run yet: Publer says it is still working
+        status, payload = "working", None
     word = ctx.variants.complete_word if status == "complete" else status
     inner: JSONObject = {
         "status": word,

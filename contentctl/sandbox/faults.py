@@ -1,7 +1,7 @@
 """Fault injection and wire variants: settings in, per-request decisions out.
 
 ``Faults`` says what should go wrong (latency, 503s, 429 bursts, stuck or
-failed jobs, connections cut after a commit); ``FaultState`` is the mutable,
+failed jobs, connections cut after a commit, jobs that run late); ``FaultState`` is the mutable,
 thread-safe counter set that one running sandbox consumes. ``Variants``
 picks between the response shapes the reference saw from the live API
 (docs/publer-api.md §2, §3), so a client can be tested against each.
@@ -29,11 +29,15 @@ class Faults:
     fail_jobs: bool = False
     drop_after_commit: int = 0
     random_seed: int = 0
+    # A bulk's job creates its posts when it runs, this long (sandbox clock) after it was
+    # accepted; much longer than the client waits, it plays a job that runs after its
+    # answer was lost.
+    job_delay_ms: int = 0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.error_rate <= 1.0:
             raise ConfigError(f"error rate must be between 0 and 1, not {self.error_rate}")
-        for name in ("latency_ms", "burst_429", "stuck_polls", "drop_after_commit"):
+        for name in ("latency_ms", "burst_429", "stuck_polls", "drop_after_commit", "job_delay_ms"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name.replace('_', '-')} must not be negative")
 

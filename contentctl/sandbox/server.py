@@ -145,13 +145,14 @@ def serve(
     on_ready: Callable[[str, str, str], None],
     variants: Variants | None = None,
     stop: threading.Event | None = None,
+    clock_skew: float = 0.0,
 ) -> None:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set), then return."""
     address = _loopback(host)
     store = Store(db)
     try:
         info = seed(store, config)
-        app = SandboxApp(store, None, faults, rate_limit, variants=variants)
+        app = SandboxApp(store, None, faults, rate_limit, variants=variants, clock_skew=clock_skew)
         server_class = _Server6 if ":" in address else _Server
         try:
             server = server_class((address, port), _RequestHandler)

@@ -48,6 +48,8 @@ CREATE INDEX IF NOT EXISTS media_seq ON media (seq);
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
     polls INTEGER NOT NULL, working_polls INTEGER NOT NULL, failed INTEGER NOT NULL,
     payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending_jobs (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
+    run_ts REAL NOT NULL, posts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rate (key TEXT NOT NULL, window_start INTEGER NOT NULL,
     count INTEGER NOT NULL, PRIMARY KEY (key, window_start));
 """
@@ -353,6 +355,33 @@ class Store:
         payload_json: object = json.loads(str(payload))
         return ("failed" if failed else "complete"), payload_json
 
+    def add_pending(
+        self, job_id: str, workspace_id: str, run_at: datetime, posts: list[JSONObject]
+    ) -> None:
+        """A job that creates ``posts`` when it runs, at ``run_at``."""
+        self._run(
+            "INSERT INTO pending_jobs VALUES (?, ?, ?, ?)",
+            (job_id, workspace_id, run_at.timestamp(), json.dumps(posts)),
+        )
+
+    def due_jobs(self, now: datetime) -> list[tuple[str, str, list[JSONObject]]]:
+        """Jobs whose time to run has come: (job id, workspace id, posts), oldest first."""
+        rows = self._rows(
+            "SELECT id, workspace_id, posts FROM pending_jobs WHERE run_ts <= ? ORDER BY run_ts",
+            (now.timestamp(),),
+        )
+        out: list[tuple[str, str, list[JSONObject]]] = []
+        for job_id, workspace_id, posts in rows:
+            parsed = json.loads(str(posts))
+            out.append((str(job_id), str(workspace_id), parsed if isinstance(parsed, list) else []))
+        return out
+
+    def job_ran(self, job_id: str) -> None:
+        self._run("DELETE FROM pending_jobs WHERE id = ?", (job_id,))
+
+    def job_pending(self, job_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM pending_jobs WHERE id = ?", (job_id,)))
+
     def count_request(self, key: str, window_start: int) -> int:
         """Add one request to ``key``'s window and return the window's count."""
         return self._number(
@@ -369,7 +398,7 @@ class Store:
     def wipe(self) -> None:
         """Forget posts, media, jobs and rate counters; keep users, workspaces, accounts."""
         with self.transaction():
-            for table in ("posts", "media", "jobs", "rate"):
+            for table in ("posts", "media", "jobs", "pending_jobs", "rate"):
                 self._run(f"DELETE FROM {table}")
 
 

@@ -41,6 +41,10 @@ class EntryStatus(StrEnum):
     PENDING = "pending"
 
 
+# ``Intent.job_id`` of a bulk Publer took but whose answer was lost (then the time it was sent):
+# its job may still run, so its posts are looked for again, never sent again, for a while.
+LOST_ANSWER = "lost-answer:"
+
 # ``Entry.last_error`` of a post Publer would not delete: the plan blocks it (no second copy).
 DELETE_REFUSED = "Publer refused to delete post"
 

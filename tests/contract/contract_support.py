@@ -179,7 +179,7 @@ def spawn(folder: Path, *flags: str) -> Served:
     log = folder / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "contentctl", "sandbox", "serve", "--port", "0",
-               "--db", str(folder / "sandbox.db"), *flags]  # fmt: skip
+               "--db", str(folder / "sandbox.db"), "--job-delay", "0", *flags]  # fmt: skip
     with log.open("w") as errors:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE,
                                    stderr=errors, text=True)  # fmt: skip

@@ -119,7 +119,8 @@ def one_error_line(stderr: str) -> str:
         # seeds picked so that a batch is sent again and found (0.2), and, with more
         # 503s, a batch answered 503 three times is reported failed (0.4)
         (("--rate-limit", "0", "--error-rate", "0.2", "--seed", "3"), False),
-        (("--rate-limit", "0", "--error-rate", "0.4", "--seed", "4"), True),
+        # (seed 6: the plan's refresh and the adoption look-up get through its 503s)
+        (("--rate-limit", "0", "--error-rate", "0.4", "--seed", "6"), True),
     ],
     indirect=["project"],
     ids=["error-rate 0.2", "error-rate 0.4"],
@@ -142,7 +143,8 @@ def test_5xx_answers_are_retried_or_reconciled_never_resent_blindly(
             "outcome unknown (POST /posts/schedule: Publer answered 503 (Service Unavailable)); "
             "not found on Publer; will be retried on the next apply"
         )
-        assert f"  failed: bulk-499 @ masto: {reason}" in result.stdout
+        failures = [line for line in result.stdout.splitlines() if line.startswith("  failed: ")]
+        assert failures and all(line.endswith(f": {reason}") for line in failures)
     else:
         assert failed == 0
     assert_clean_rerun(project)
@@ -167,7 +169,8 @@ def test_429_bursts_are_waited_out(project: Project) -> None:
     result = apply(project)
     assert assert_consistent(project, result) == 0
     assert project.server.stats()["rate_limited"] == 3
-    assert "Rate limited on POST /posts/schedule" in result.stderr
+    # the burst meets the first requests: Publer is read (accounts, the refresh) before any send
+    assert "Rate limited on GET /" in result.stderr
     assert len(project.remote_posts()) == COUNT
     assert_clean_rerun(project)
 
@@ -227,7 +230,8 @@ def test_errors_outlasting_the_retries_lose_nothing(project: Project) -> None:
     result = apply(project)
     assert result.returncode == ExitCode.ERROR, result.stdout[-2000:] + result.stderr[-2000:]
     line = one_error_line(result.stderr)
-    assert line.startswith("contentctl: error: GET /job_status/")
+    # a job poll or a look for what a bulk created: either way after something was sent
+    assert line.startswith(("contentctl: error: GET /job_status/", "contentctl: error: GET /posts"))
     assert "answered 503 after 5 attempts" in line
     assert line.endswith("(hint: what was sent is recorded; the next plan or apply settles it)")
     state = StateStore(project.state_path).load()
