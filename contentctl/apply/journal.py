@@ -88,7 +88,7 @@ def settle_intent(
     for item in items:
         match = assignment.found.get(item.key)
         if match is not None:
-            _record_found(state, item, match, intent.job_id, now)
+            _record_found(state, item, match, _real_job(intent), now)
             result.found += 1
             continue
         message = failures.get(item.key) or assignment.ambiguous.get(item.key)
@@ -103,7 +103,7 @@ def settle_intent(
         if message is None:
             result.missing_items.append(item)
             continue
-        _record_failure(state, item, intent.job_id, message, now)
+        _record_failure(state, item, _real_job(intent), message, now)
         result.failed.append((item.post_id, item.alias, message))
     if still:
         state.intents[batch_id] = replace(intent, items=tuple(still))
@@ -116,7 +116,7 @@ def settle_intent(
 def fail_intent(state: State, batch_id: str, message: str, now: datetime) -> SettleResult:
     """Publer refused the whole batch synchronously (400): every item failed, nothing posted."""
     intent = state.intents.pop(batch_id)
-    return fail_items(state, intent.items, message, now, job_id=intent.job_id)
+    return fail_items(state, intent.items, message, now, job_id=_real_job(intent))
 
 
 def fail_items(
@@ -181,6 +181,12 @@ def job_may_run(intent: Intent, now: datetime) -> bool:
     return now - parse_utc(job_id.removeprefix(LOST_ANSWER)) < JOB_GRACE
 
 
+def _real_job(intent: Intent) -> str | None:
+    """The bulk's job id; None for one Publer never answered (``LOST_ANSWER``)."""
+    job_id = intent.job_id
+    return None if job_id is None or job_id.startswith(LOST_ANSWER) else job_id
+
+
 def all_on_remote(state: State, intent: Intent, client: PublerClient) -> bool:
     """Whether Publer lists every item of ``intent`` now (a look that changes nothing)."""
     found = _find(state, intent, RemoteView(client)).found
@@ -202,7 +208,7 @@ def _find(state: State, intent: Intent, view: RemoteView) -> Assignment:
             item.account_id,
             item.spec,
             text_fingerprint=item.fingerprint,
-            job_id=intent.job_id,
+            job_id=_real_job(intent),
         )
         for item in intent.items
     ]

@@ -56,6 +56,7 @@ def refresh(
     *,
     now: datetime,
     ignore: Collection[str] = (),
+    adopt: bool = True,
 ) -> Refreshed:
     """The state as Publer has it, the drift, and what Publer holds for unrecorded targets."""
     before = view.requests
@@ -74,7 +75,8 @@ def refresh(
             result.drift.append(drift)
         if updated is not entry:
             fresh.set_entry(post_id, alias, updated)
-    result.found = adoptions(fresh, targets, view, now=now)
+    if adopt:
+        result.found = adoptions(fresh, targets, view, now=now)
     result.requests = view.requests - before
     return result
 

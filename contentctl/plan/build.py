@@ -13,17 +13,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 
 from contentctl.model import JSONValue
 from contentctl.plan.drift import Drift
-from contentctl.plan.targets import Endpoint, Target, json_object, parse_utc
-from contentctl.publer_facts import EDITABLE_UNPUBLISHED, RULES
+from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
+from contentctl.publer_facts import EDITABLE_UNPUBLISHED, MIN_LEAD_SECONDS, RULES
 from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
 
 PLAN_FORMAT_VERSION = 1
+MIN_LEAD = timedelta(seconds=MIN_LEAD_SECONDS)  # Publer refuses a time closer than this
 
 # What Publer's PUT /posts/{id} lets you edit once a post is live (EDITABLE_UNPUBLISHED before).
 EDITABLE_PUBLISHED: Mapping[str, frozenset[str]] = {
@@ -184,6 +185,7 @@ def build_plan(
         changes = [_pending(change) if change.key in pending else change for change in changes]
     if found is not None and (found.adopt or found.blocked):
         changes = [_found(change, found) for change in changes]
+    changes = [_missed(change, opts.now) for change in changes]
     for post_id, alias, entry in state.iter_entries():
         if (post_id, alias) not in desired:
             changes.append(_removal(post_id, alias, entry, opts))
@@ -194,6 +196,24 @@ def build_plan(
         state_serial=state.serial,
         notes=tuple(notes),
     )
+
+
+def _missed(change: Change, now: datetime) -> Change:
+    """A create whose planned time has passed: a decision for the user, not a failure to retry."""
+    target = change.target
+    if change.action is not Action.CREATE or target is None:
+        return change
+    when = target.scheduled_at
+    post = target.post
+    if when is None or target.endpoint is Endpoint.PUBLISH or post.get("auto"):
+        return change
+    if target.bulk_state not in ("scheduled", "recurring") or when > now + MIN_LEAD:
+        return change
+    reason = (
+        f"missed: its time {format_utc(when)} passed before it could be created; give it a "
+        "new `at:`, make it `method: publish_now`, or remove it from the manifests"
+    )
+    return replace(change, action=Action.BLOCKED, reason=reason)
 
 
 def _pending(change: Change) -> Change:

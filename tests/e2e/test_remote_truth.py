@@ -264,3 +264,28 @@ def test_a_job_that_runs_after_its_answer_was_lost_is_waited_for_not_sent_again(
     assert "2 pending from an interrupted apply: 2 found on Publer" in settled.stdout
     assert project.server.stats()["requests"]["POST /posts/schedule"] == 1
     once_each(project, 2)
+
+
+def test_refresh_records_what_happened_on_publer_and_sends_nothing(project: Project) -> None:
+    project.write("alpha.yaml", post_yaml("alpha", accounts="[fb]"))
+    project.write("beta.yaml", post_yaml("beta", at="2027-03-02T09:00", accounts="[li]"))
+    apply_ok(project)
+    deleted = project.state()["posts"]["beta"]["li"]["remote_id"]
+    _api(project, "DELETE", "/posts", params=[("post_ids[]", deleted)])
+    before = project.server.stats()["requests"]
+    refreshed = project.run("refresh")
+    assert refreshed.returncode == ExitCode.OK, refreshed.stdout + refreshed.stderr
+    lines = refreshed.stdout.splitlines()
+    assert lines[0] == f"Remote: {project.server.url} (workspace {WORKSPACE})"
+    assert lines[1:3] == [
+        "Drift: 1 changed on Publer outside contentctl:",
+        f"  ! beta @ li: deleted outside contentctl (post {deleted})",
+    ]
+    assert lines[3].startswith("Refreshed 2 entries from Publer in ")
+    assert lines[3].endswith(" requests: 1 changed outside contentctl, state at serial "
+                             f"{project.state()['serial']}.")  # fmt: skip
+    after = project.server.stats()["requests"]
+    assert after.get("POST /posts/schedule", 0) == before.get("POST /posts/schedule", 0)
+    assert project.state()["posts"]["beta"]["li"]["status"] == "deleted"
+    plan = project.run("plan")
+    assert "  + create   beta @ li (linkedin)" in plan.stdout.splitlines()

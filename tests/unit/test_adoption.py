@@ -112,3 +112,22 @@ def test_a_refused_delete_is_blocked_and_never_followed_by_a_copy(tmp_path: Path
         )
         b.apply([changed])
         assert len(b.sandbox.posts()) == 1
+
+
+def test_a_missed_time_is_a_decision_shown_once_not_a_failure_every_apply(tmp_path: Path) -> None:
+    late = target("late", minutes=-10)  # its time passed before it was ever created
+    with bench(tmp_path) as b:
+        plan = b.plan([late])
+        (change,) = plan.changes
+        assert change.action is Action.BLOCKED
+        assert change.reason == (
+            f"missed: its time {late.scheduled_at_text} passed before it could be created; give "
+            "it a new `at:`, make it `method: publish_now`, or remove it from the manifests"
+        )
+        assert not plan.has_changes
+        for _ in range(2):
+            report = b.apply([late])
+            assert report.summary() == (
+                "Apply complete: 0 created, 0 updated, 0 deleted, 0 failed."
+            )
+        assert b.sandbox.posts() == []

@@ -99,11 +99,12 @@ def test_a_failed_job_marks_its_posts_failed_and_the_next_plan_creates_them(
 
 
 def test_one_refused_post_fails_alone_with_publers_reason(tmp_path: Path) -> None:
-    late = target("late", minutes=-5)
+    late = target("late", minutes=60)  # the same minute as "a" on the same account
     with bench(tmp_path) as b:
         report = b.apply([target("a"), late])
         assert report.summary() == "Apply complete: 1 created, 0 updated, 0 deleted, 1 failed."
-        assert report.failed == [("late", "fb", "Posts cannot be backdated")]
+        gap = "There's another post at this time. A one minute gap is required between posts"
+        assert report.failed == [("late", "fb", gap)]
         assert [text for _id, _account, text, _at in b.remote()] == ["Hello from a"]
         entry = b.store.load().entry(*late.key)
         assert entry is not None and entry.status is EntryStatus.FAILED
