@@ -3,17 +3,17 @@
 Each case runs against an applied copy of the examples (so a state file and its
 ``.backup`` exist) and asserts the whole line the user sees, where it points,
 the exit code, and the bytes of both files afterwards. Issue 12, "every bad
-input a located one-line error".
+input a located one-line error"; state files of the wrong shape are in
+``test_bad_state.py``, the hashtag trap in ``test_hashtag_trap.py``, special
+files in ``test_special_files.py`` and the config in ``test_config_checks.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bad_input_support import REPO, BadInputRepo, applied_template
@@ -230,110 +230,6 @@ def test_zones_work_without_a_system_zone_database(repo: BadInputRepo) -> None:
     assert validated.stdout.endswith(": 0 errors, 0 warnings.\n")
 
 
-# -- state entries of the wrong shape ---------------------------------------------------
-
-
-def _edit_state(repo: BadInputRepo, change: Any) -> tuple[str, str]:
-    document = json.loads(repo.state.read_text("utf-8"))
-    post_id = sorted(document["posts"])[0]
-    alias = sorted(document["posts"][post_id])[0]
-    change(document, document["posts"][post_id][alias])
-    repo.state.write_text(json.dumps(document), "utf-8")
-    return post_id, alias
-
-
-def _intent(**item: Any) -> dict[str, Any]:
-    base = {
-        "post_id": "p",
-        "alias": "kc-x",
-        "account_id": "65f0a1b2c3d4e5f607182932",
-        "fingerprint": "a" * 64,
-        "scheduled_at": None,
-        "content_hash": "b" * 64,
-        "spec": {"endpoint": "schedule", "bulk_state": "scheduled"},
-    }
-    return {
-        "created_at": "2027-01-01T00:00:00Z",
-        "endpoint": "schedule",
-        "bulk_state": "scheduled",
-        "job_id": None,
-        "items": [{**base, **item}],
-    }
-
-
-STATE_CASES: list[tuple[str, Any, str]] = [
-    (
-        "remote id of the wrong type",
-        lambda doc, entry: entry.update(remote_id=42),
-        'at {entry}.remote_id: 42 is not of types "null", "string"',
-    ),
-    (
-        "spec that is not a mapping",
-        lambda doc, entry: entry.update(spec=5),
-        'at {entry}.spec: 5 is not of type "object"',
-    ),
-    (
-        "spec part that is not a mapping",
-        lambda doc, entry: entry["spec"].update(network="text"),
-        'at {entry}.spec.network: "text" is not of type "object"',
-    ),
-    (
-        "time that matches the pattern but is no time",
-        lambda doc, entry: entry.update(scheduled_at="2027-13-45T99:99:99Z"),
-        "at {entry}.scheduled_at: '2027-13-45T99:99:99Z' is not a real date and time",
-    ),
-    (
-        "NaN in a spec",
-        lambda doc, entry: entry["spec"].update(weight=float("nan")),
-        "",
-    ),
-    (
-        "intent item with a field it does not have",
-        lambda doc, entry: doc["intents"].update(b1=_intent(color="red")),
-        "at $.intents.b1.items[0]: Additional properties are not allowed ('color' was unexpected)",
-    ),
-    (
-        "intent without items",
-        lambda doc, entry: doc["intents"].update(b1={**_intent(), "items": []}),
-        "at $.intents.b1.items: [] has less than 1 item",
-    ),
-    (
-        "intent item whose spec is a number",
-        lambda doc, entry: doc["intents"].update(b1=_intent(spec=7)),
-        'at $.intents.b1.items[0].spec: 7 is not of type "object"',
-    ),
-    (
-        "one post × account in two intents",
-        lambda doc, entry: doc["intents"].update(b1=_intent(), b2=_intent()),
-        "at $.intents.b2.items[0]: p @ kc-x is already in $.intents.b1.items[0]; "
-        "a post × account is sent once per apply",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "change", "problem"), STATE_CASES, ids=[c[0] for c in STATE_CASES]
-)
-def test_a_schema_valid_looking_state_of_the_wrong_shape_is_refused_by_json_path(
-    repo: BadInputRepo, case: str, change: Any, problem: str
-) -> None:
-    post_id, alias = _edit_state(repo, change)
-    before = repo.snapshot()
-    entry = f"$.posts[{post_id!r}][{alias!r}]"
-    if problem:
-        what = f"is not a valid state file: {problem.format(entry=entry)}"
-    else:
-        what = "is not valid JSON (NaN is not a JSON value)"
-    expected = (
-        f"contentctl: error: state file {repo.state} {what}; it was left as it is; "
-        f"the previous version is in {repo.backup}"
-    )
-    for command in (("plan",), ("apply", "--auto-approve"), ("state", "list")):
-        run = repo.cli(*command)
-        assert (run.code, run.err_lines) == (1, [expected]), command
-    assert repo.snapshot() == before
-
-
 # -- over-long names --------------------------------------------------------------------
 
 
@@ -403,60 +299,3 @@ def test_an_error_on_post_100001_of_one_file_is_at_its_real_line(repo: BadInputR
         f"{BIG + 1} posts in 1 file: 1 error, 0 warnings.",
     ]
     assert repo.snapshot() == before
-
-
-# -- the YAML hashtag trap ----------------------------------------------------------------
-
-TRAP = """\
-id: trap
-method: draft
-accounts: [kc-facebook, kc-mastodon]
-type: status
-text: New blend #tea #berlin   # not a hashtag: a comment
-networks:
-  facebook:
-    text: "quoted #kept"
-  mastodon:
-    text: |
-      Block text keeps #hashtags as text.
-"""
-
-
-def test_a_hashtag_read_as_a_comment_is_a_located_warning(repo: BadInputRepo) -> None:
-    repo.write(ZZ, TRAP)
-    before = repo.snapshot()
-    run = repo.cli("validate", ZZ)
-    assert run.code == 0
-    assert run.out.splitlines() == [
-        f"{ZZ}:5:17: warning: '#tea' after text is a YAML comment, so it is not part of the "
-        'text; quote the value to keep it ("New blend #tea #berlin") or run '
-        "`contentctl fmt --fix` [$.text]",
-        "1 post in 1 file: 0 errors, 1 warning.",
-    ]
-    assert repo.snapshot() == before
-
-
-def test_fmt_fix_quotes_the_text_and_keeps_the_hashtags(repo: BadInputRepo) -> None:
-    path = repo.write(ZZ, TRAP)
-    plain = repo.cli("fmt", ZZ)
-    assert plain.code == 0
-    assert "text: New blend #tea #berlin   # not a hashtag: a comment\n" in path.read_text("utf-8")
-    fixed = repo.cli("fmt", "--fix", ZZ)
-    assert (fixed.code, fixed.out) == (0, "reformatted posts/zz.yaml\n")
-    text = path.read_text("utf-8")
-    assert 'text: "New blend #tea #berlin"   # not a hashtag: a comment\n' in text
-    assert "      Block text keeps #hashtags as text.\n" in text
-    checked = repo.cli("validate", ZZ)
-    assert checked.out.splitlines() == ["1 post in 1 file: 0 errors, 0 warnings."]
-    again = repo.cli("fmt", "--check", "--fix", ZZ)
-    assert (again.code, again.err) == (0, "")
-
-
-def test_the_examples_keep_their_hashtags(template: Path) -> None:
-    from contentctl.config import load_config
-    from contentctl.manifest.load import load_repo
-
-    config = load_config(template / "contentctl.yaml", {})
-    texts = {p.id: p.content.get("text") for p in load_repo(config).posts}
-    assert texts["first-pour-short"] == "15 seconds of spring. #shorts"
-    assert texts["tiktok-latte-art"] == "Matcha latte art, attempt 47. #matcha #latteart"
