@@ -289,3 +289,44 @@ def test_refresh_records_what_happened_on_publer_and_sends_nothing(project: Proj
     assert project.state()["posts"]["beta"]["li"]["status"] == "deleted"
     plan = project.run("plan")
     assert "  + create   beta @ li (linkedin)" in plan.stdout.splitlines()
+
+
+IDEA = """\
+id: someday
+method: draft_private
+text: A series on water temperature, some day.
+"""
+
+
+def test_import_writes_manifests_that_adopt_what_publer_holds_and_plans_nothing(
+    project: Project,
+) -> None:
+    project.write("alpha.yaml", post_yaml("alpha", accounts="[fb, x]", extra="labels: [spring]\n"))
+    project.write("beta.yaml", post_yaml("beta", at="2027-03-02T09:00", accounts="[li]"))
+    project.write("idea.yaml", IDEA)
+    apply_ok(project)
+    remote = sorted(p["id"] for p in project.remote_posts())
+    # a team that has these posts on Publer but no repo for them yet
+    for name in ("alpha.yaml", "beta.yaml", "idea.yaml"):
+        project.remove(name)
+    project.state_path.unlink()
+    imported = project.run("import")
+    assert imported.returncode == ExitCode.OK, imported.stdout + imported.stderr
+    assert imported.stdout == (
+        f"Imported 4 posts from Publer into {project.root / 'posts' / 'imported.yaml'}.\n"
+    )
+    written = (project.root / "posts" / "imported.yaml").read_text("utf-8")
+    assert project.run("fmt", "--check").returncode == ExitCode.OK  # in the form fmt writes
+    assert "text: Hello from alpha\nlabels:\n  - spring\n" in written
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
+    assert plan.stdout.splitlines()[1] == (
+        "Plan: 0 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked."
+    )
+    recorded = sorted(
+        e["remote_id"] for accounts in project.state()["posts"].values() for e in accounts.values()
+    )
+    assert recorded == remote
+    # importing again finds nothing new and keeps the ids
+    again = project.run("import", "--out", "posts/again.yaml")
+    assert again.stdout == "Imported 0 posts from Publer into nothing.\n"
