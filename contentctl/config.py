@@ -133,6 +133,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         batch_size=int(defaults.get("batch_size", 100)),
         default_method=Method(defaults.get("method", Method.SCHEDULED)),
         api_key=api_key,
+        ignore_changes=tuple(data.get("ignore_changes", ())),
     )
 
 

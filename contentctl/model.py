@@ -127,6 +127,8 @@ class Config:
     accounts: Mapping[str, Account]
     labels: tuple[str, ...] = ()
     batch_size: int = 100
+    # fields changed on Publer on purpose, which the refresh does not call drift
+    ignore_changes: tuple[str, ...] = ()
     default_method: Method = Method.SCHEDULED
     api_key: str | None = field(default=None, repr=False)  # never printed
     state_backend: StateBackendConfig = field(default_factory=StateBackendConfig)

@@ -195,7 +195,8 @@ def plan_against(
         from contentctl.apply.refresh import refresh
 
         check_accounts(config, view.client)  # a wrong id or provider, located in contentctl.yaml
-        refreshed = refresh(state, targets, view, now=options.now, ignore=ignore)
+        ignored = {*config.ignore_changes, *ignore}
+        refreshed = refresh(state, targets, view, now=options.now, ignore=ignored)
         compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
         drift = tuple(refreshed.drift)
     from contentctl.plan.limits import daily_limit_notes, publer_plan

@@ -131,3 +131,29 @@ def test_a_missed_time_is_a_decision_shown_once_not_a_failure_every_apply(tmp_pa
                 "Apply complete: 0 created, 0 updated, 0 deleted, 0 failed."
             )
         assert b.sandbox.posts() == []
+
+
+def test_fields_named_in_ignore_changes_are_not_drift(tmp_path: Path) -> None:
+    targets = [target("edited")]
+    with bench(tmp_path) as b:
+        b.apply(targets)
+        state = b.store.load()
+        post = b.sandbox.post(str(state.entry("edited", "fb").remote_id))  # type: ignore[union-attr]
+        assert post is not None
+        post["text"] = "Changed in Publer on purpose"
+        b.sandbox.save_post(post)
+        kept = refresh(state, targets, RemoteView(b.client), now=NOW, ignore={"text"})
+        assert kept.drift == []
+        seen = refresh(state, targets, RemoteView(b.client), now=NOW)
+        assert [d.kind for d in seen.drift] == [DriftKind.EDITED]
+
+
+def test_ignore_changes_is_read_from_the_config(tmp_path: Path) -> None:
+    from contentctl.config import load_config
+
+    (tmp_path / "contentctl.yaml").write_text(
+        "workspace: 6650f1c2a1b2c3d4e5f60718\nendpoint: sandbox\nignore_changes: [labels, text]\n"
+        "accounts:\n  fb: {id: 65f0a1b2c3d4e5f607180001, provider: facebook}\n",
+        encoding="utf-8",
+    )
+    assert load_config(tmp_path / "contentctl.yaml", {}).ignore_changes == ("labels", "text")
