@@ -157,3 +157,19 @@ def test_ignore_changes_is_read_from_the_config(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert load_config(tmp_path / "contentctl.yaml", {}).ignore_changes == ("labels", "text")
+
+
+def test_a_post_publer_published_is_recorded_with_its_link_and_no_change(tmp_path: Path) -> None:
+    targets = [target("soon", minutes=30)]
+    with bench(tmp_path) as b:
+        b.apply(targets)
+        b.transport.sandbox.clock.advance(3600)  # Publer's time passes the post's
+        state = b.store.load()
+        refreshed = refresh(state, targets, RemoteView(b.client), now=NOW + timedelta(hours=1))
+        (drift,) = refreshed.drift
+        entry = refreshed.state.entry("soon", "fb")
+        assert entry is not None and entry.status.value == "published"
+        assert drift.kind is DriftKind.PUBLISHED and drift.detail == entry.post_link
+        assert entry.post_link and entry.post_link.endswith(str(entry.remote_id))
+        plan = build_plan(targets, refreshed.state, PlanOptions(now=NOW + timedelta(hours=1)))
+        assert [c.action for c in plan.changes] == [Action.NOOP]
