@@ -19,7 +19,7 @@ endpoint: sandbox
 timezone: Europe/Berlin
 content: posts
 accounts:
-  fb: {id: 65f0a1b2c3d4e5f607180001, provider: facebook}
+  fb: {id: 2980b6dfaad9c05a1e15319e, provider: facebook}
 """
 POST = "id: hello\nat: 2099-03-01T09:00\naccounts: [fb]\ntype: status\ntext: Hello\n"
 
