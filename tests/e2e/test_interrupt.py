@@ -42,7 +42,11 @@ def expected() -> set[tuple[str, str]]:
     }
 
 
-@pytest.mark.parametrize("project", [("--rate-limit", "0", "--latency-ms", "400")], indirect=True)
+# jobs run at once (--job-delay 0): the test reads the sandbox's database right after the
+# Ctrl-C, before any request would let a delayed job run
+@pytest.mark.parametrize(
+    "project", [("--rate-limit", "0", "--job-delay", "0", "--latency-ms", "400")], indirect=True
+)
 def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> None:
     write_posts(project)
     apply = project.start("apply", "--auto-approve")
@@ -92,7 +96,9 @@ def test_ctrl_c_records_the_batch_in_flight_and_exits_130(project: Project) -> N
 
 
 @pytest.mark.parametrize(
-    "project", [("--rate-limit", "0", "--stuck-polls", "5", "--latency-ms", "100")], indirect=True
+    "project",
+    [("--rate-limit", "0", "--job-delay", "0", "--stuck-polls", "5", "--latency-ms", "100")],
+    indirect=True,
 )
 def test_ctrl_c_while_polling_stops_at_once_and_keeps_the_job_ids(project: Project) -> None:
     write_posts(project)
