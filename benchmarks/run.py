@@ -205,16 +205,21 @@ def profile_misses(results: Results, log: Callable[[str], None]) -> None:
 def commands(settings: Settings) -> list[str]:
     sizes = ", ".join(f"{s:,}" for s in settings.sizes)
     return [
-        f"- Repos of {sizes} posts from `benchmarks/generate.py` (deterministic; ~21 lines and "
-        "~790 bytes per post: unicode text, network overrides, photo posts with media paths, "
-        "link posts, 8 accounts on 8 networks, about 1.6 accounts per post) in two layouts: "
-        "`single` (one post per file) and `batch` (100 posts per file). The state of each size "
-        "was written by contentctl's own apply (`benchmarks/prepare.py`: the real `Applier` "
-        "and client against the in-process sandbox, rate limit off) and copied to both layouts.",
+        f"- Repos of {sizes} posts in the layouts {', '.join(x.value for x in settings.layouts)}. "
+        "`single` (one post per file) and `batch` (100 per file) come from "
+        "`benchmarks/generate.py` (~21 lines and ~790 bytes per post: unicode text, network "
+        "overrides, photo and link posts, 8 accounts on 8 networks, about 1.6 accounts per post); "
+        "`campaign` from `benchmarks/generate_campaign.py` (campaign files of 20-50 posts in "
+        "month folders, all 13 networks, every content type and method, long multilingual "
+        "texts, comments, written in fmt's canonical form). Each shape's state was written by "
+        "contentctl's own apply (`benchmarks/prepare.py`: the real `Applier` and client "
+        "against the in-process sandbox, rate limit off).",
         f"- Each command: {settings.warmup} warm-up run, then {settings.runs} timed runs; the "
         "median is shown. Startup rows: 3× as many runs.",
-        "- `contentctl -C REPO validate`; `contentctl -C REPO plan --detailed-exitcode` (exit 0: "
-        "no changes); the same on a copy with 1% of the posts' texts edited (exit 2).",
+        "- `contentctl -C REPO validate`; `contentctl -C REPO plan --no-refresh "
+        "--detailed-exitcode` (exit 0: no changes; no Publer read, as the floor reads none); "
+        "the same on a copy with 1% of the posts' texts edited (exit 2); on the campaign shape "
+        "`contentctl fmt --check` against validate (its warm-up run fills fmt's cache).",
         "- The floor: `python benchmarks/floor.py REPO` (read every file, parse with libyaml "
         "`CSafeLoader`, sha256 of each post's sorted-key compact JSON, load the state, compare).",
         '- Startup: `python -c "import click"`, `contentctl --version`, and `contentctl validate` '
