@@ -19,6 +19,9 @@ graphemes. https://docs.bsky.app/docs/advanced-guides/post-richtext
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from types import MappingProxyType
 
 import regex
 
@@ -67,3 +70,33 @@ def graphemes(text: str) -> int:
 def characters(text: str) -> int:
     """Unicode code points after NFC, what "characters" means on the other networks' pages."""
     return len(normalised(text))
+
+
+class Counting(StrEnum):
+    """How a network measures text against its limit."""
+
+    CHARACTERS = "characters"  # code points after NFC: "characters" on Publer's pages
+    WEIGHTED = "weighted"  # X: URLs 23, emoji and CJK 2 (weighted_length)
+    GRAPHEMES = "graphemes"  # Bluesky: user-perceived characters
+
+
+_MEASURE: Mapping[Counting, Callable[[str], int]] = MappingProxyType({
+    Counting.CHARACTERS: characters,
+    Counting.WEIGHTED: weighted_length,
+    Counting.GRAPHEMES: graphemes,
+})  # fmt: skip
+_UNIT = MappingProxyType({
+    Counting.CHARACTERS: "characters",
+    Counting.WEIGHTED: "weighted characters (X counts URLs as 23 and emoji/CJK as 2)",
+    Counting.GRAPHEMES: "graphemes (Bluesky counts what a reader sees as one character)",
+})  # fmt: skip
+
+
+def measure(counting: Counting, text: str) -> int:
+    """``text`` measured by ``counting``."""
+    return _MEASURE[counting](text)
+
+
+def unit_of(counting: Counting) -> str:
+    """What ``measure`` counted, for messages."""
+    return _UNIT[counting]

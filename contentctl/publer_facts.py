@@ -15,12 +15,11 @@ names the Publer page it rests on; a fact marked [I] is an inference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 
-from contentctl import publer_counting
+from contentctl.publer_counting import Counting, measure, unit_of
 
 PROVIDERS = (
     "facebook", "instagram", "twitter", "linkedin", "pinterest", "youtube", "tiktok",
@@ -166,26 +165,6 @@ KIND_OF_EXTENSION = MappingProxyType(
 # database, so they stay editable everywhere).
 # https://publer.com/docs/posting/update-posts
 EDITABLE_UNPUBLISHED = frozenset({"text", "title"})
-
-
-class Counting(StrEnum):
-    """How a network measures text against its limit."""
-
-    CHARACTERS = "characters"  # code points after NFC: "characters" on Publer's pages
-    WEIGHTED = "weighted"  # X: URLs 23, emoji and CJK 2 (publer_counting)
-    GRAPHEMES = "graphemes"  # Bluesky: user-perceived characters
-
-
-_MEASURE: Mapping[Counting, Callable[[str], int]] = MappingProxyType({
-    Counting.CHARACTERS: publer_counting.characters,
-    Counting.WEIGHTED: publer_counting.weighted_length,
-    Counting.GRAPHEMES: publer_counting.graphemes,
-})  # fmt: skip
-_UNIT = MappingProxyType({
-    Counting.CHARACTERS: "characters",
-    Counting.WEIGHTED: "weighted characters (X counts URLs as 23 and emoji/CJK as 2)",
-    Counting.GRAPHEMES: "graphemes (Bluesky counts what a reader sees as one character)",
-})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -394,10 +373,10 @@ def type_rule(provider: str, kind: str) -> TypeRule:
 def text_length(provider: str, text: str) -> int:
     """``text`` measured the way ``provider`` counts it (``NetworkRule.counting``)."""
     rule = RULES.get(provider)
-    return _MEASURE[rule.counting if rule is not None else Counting.CHARACTERS](text)
+    return measure(rule.counting if rule is not None else Counting.CHARACTERS, text)
 
 
 def length_unit(provider: str) -> str:
     """What ``text_length`` counted, for messages: "characters", "weighted characters (…)"."""
     rule = RULES.get(provider)
-    return _UNIT[rule.counting if rule is not None else Counting.CHARACTERS]
+    return unit_of(rule.counting if rule is not None else Counting.CHARACTERS)
