@@ -34,7 +34,8 @@ from contentctl.sandbox.server import (
     in_process_transport,
     serve,
 )
-from contentctl.sandbox.store import PostQuery, Store
+from contentctl.sandbox.store import Store
+from contentctl.sandbox.tables import PostQuery
 
 __all__ = [
     "DEFAULT_WORKSPACE_ID",

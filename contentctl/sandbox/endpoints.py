@@ -34,7 +34,8 @@ from contentctl.sandbox.jobs import (
     plan_bulk,
 )
 from contentctl.sandbox.networks import check_text, editable_when_published
-from contentctl.sandbox.store import STATE_FILTERS, PostQuery, Store
+from contentctl.sandbox.store import Store
+from contentctl.sandbox.tables import STATE_FILTERS, PostQuery
 from contentctl.sandbox.values import JSONObject, as_object, objects
 from contentctl.sandbox.wsgi import Request, Response, errors
 

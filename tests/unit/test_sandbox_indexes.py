@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contentctl.sandbox.store import PostQuery, Store
+from contentctl.sandbox.store import Store
+from contentctl.sandbox.tables import PostQuery
 
 POSTS = 100_000
 WORKSPACE = "64a5c0de5a0dbee5c0ffee00"
