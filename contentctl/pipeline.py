@@ -62,7 +62,7 @@ def check(
     created: Mapping[tuple[str, str], str | None] | None = None,
 ) -> Checked:
     """Load and validate; ``created`` (else what a local state file holds) decides new posts."""
-    from contentctl.validate import check_repo
+    from contentctl.validate.checks import check_repo
 
     if created is None:
         created = _created_locally(config)

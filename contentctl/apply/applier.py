@@ -18,9 +18,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
+from contentctl.apply.edits import EditSteps
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
 from contentctl.apply.journal import (
@@ -35,15 +36,12 @@ from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan
-from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
+from contentctl.plan.targets import Endpoint, Target, format_utc
 from contentctl.publer import JobStatus, PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.remote_view import RemoteView
 from contentctl.state.records import (
-    DELETE_REFUSED,
     LOST_ANSWER,
-    Entry,
-    EntryStatus,
     Intent,
     MediaRecord,
     State,
@@ -89,7 +87,7 @@ class _Sent:
 
 
 @dataclass
-class Applier:
+class Applier(EditSteps):
     config: Config
     store: StateStore
     state: State
@@ -97,9 +95,9 @@ class Applier:
     progress: Callable[[str], None] = lambda _m: None
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     report: ApplyReport = field(default_factory=ApplyReport)
+    view: RemoteView | None = None  # the run's listings, shared with the plan's refresh
     # structured progress for bars and scripts; pass it by name (the fields above are positional)
     events: Callable[[ApplyEvent], None] = lambda _e: None
-    view: RemoteView | None = None  # the run's listings, shared with the plan's refresh
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
     batches_sent: int = field(default=0, init=False)
     sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
@@ -155,109 +153,6 @@ class Applier:
         entry = self.state.entry(*change.key)
         return not (change.action is Action.REPLACE and entry and entry.remote_id)
 
-    def _delete(self, changes: Sequence[Change]) -> None:
-        with_remote = [c for c in changes if c.remote_id]
-        for change in changes:
-            if not change.remote_id and change.action is Action.DELETE:
-                self.state.remove_entry(*change.key)
-                self.report.deleted += 1
-                self._tell(EventKind.POST_DELETED, change.post_id, change.alias, change.action)
-        if not with_remote:
-            self.write()
-            return
-        self.progress(f"Deleting {len(with_remote)} posts…")
-        deleted = set(self.client.delete_posts([str(c.remote_id) for c in with_remote]))
-        faultpoints.kill_point("after-delete")
-        for change in with_remote:
-            if change.remote_id not in deleted and self._still_on_remote(change):
-                # kept with its remote id: the next plan shows it blocked, never creates a copy
-                message = f"{DELETE_REFUSED} {change.remote_id} ({_refusal(change)})"
-                self._mark_failed(change, message, keep_remote=True)
-                continue
-            if change.action is Action.DELETE:
-                self.state.remove_entry(*change.key)
-                self.report.deleted += 1
-                self._tell(EventKind.POST_DELETED, change.post_id, change.alias, change.action)
-            else:
-                gone = replace(
-                    self._current(change),
-                    status=EntryStatus.DELETED,
-                    remote_id=None,
-                    post_link=None,
-                    updated_at=format_utc(self.now()),
-                )
-                self.state.set_entry(*change.key, gone)
-        self.write()
-        faultpoints.kill_point("replace-between")
-
-    def _still_on_remote(self, change: Change) -> bool:
-        """An id missing from deleted_ids is either gone already (fine) or refused (not fine)."""
-        when = change.before.scheduled_at if change.before else None
-        start, end = (None, None)
-        if when:
-            start = parse_utc(when) - timedelta(hours=1)
-            end = parse_utc(when) + timedelta(hours=1)
-        account = change.before.account_id if change.before else None
-        posts = self.client.list_posts(
-            state="all", account_ids=[account] if account else [], start=start, end=end
-        )
-        return any(post.id == change.remote_id for post in posts)
-
-    def _update(self, changes: Sequence[Change]) -> None:
-        for index, change in enumerate(changes, 1):
-            assert change.target is not None
-            self.progress(f"Updating {index}/{len(changes)}: {change.post_id} @ {change.alias}")
-            fields = {
-                k: change.target.network.get(k)
-                for k in ("text", "title")
-                if change.target.network.get(k) is not None
-            }
-            try:
-                answer = self.client.update_post(str(change.remote_id), fields)
-            except PublerRequestError as exc:
-                self._mark_failed(change, exc.message, keep_remote=True)
-                continue
-            entry = self._current(change)
-            link = answer.get("post_link")
-            updated = replace(
-                entry,
-                content_hash=change.target.content_hash,
-                spec=dict(change.target.spec),
-                post_link=link if isinstance(link, str) and link else entry.post_link,
-                last_error=None,
-                updated_at=format_utc(self.now()),
-            )
-            self.state.set_entry(*change.key, updated)
-            self.report.updated += 1
-            self._tell(EventKind.POST_UPDATED, change.post_id, change.alias, change.action)
-        if changes:
-            self.write()
-
-    def _mark_failed(self, change: Change, message: str, *, keep_remote: bool = False) -> None:
-        entry = self._current(change)
-        failed = replace(
-            entry,
-            status=entry.status if keep_remote else EntryStatus.FAILED,
-            last_error=message,
-            updated_at=format_utc(self.now()),
-        )
-        self.state.set_entry(*change.key, failed)
-        self.report.failed.append((change.post_id, change.alias, message))
-        self._tell(EventKind.POST_FAILED, change.post_id, change.alias, change.action, message)
-
-    def _tell(
-        self, kind: EventKind, post_id: str, alias: str, action: str, message: str = ""
-    ) -> None:
-        entry = self.state.entry(post_id, alias)
-        remote_id = entry.remote_id if entry is not None else None
-        self.events(ApplyEvent(kind, post_id, alias, remote_id, str(action), message))
-
-    def _current(self, change: Change) -> Entry:
-        """The entry a delete or update changes: as the state holds it now, else as planned."""
-        entry = self.state.entry(*change.key) or change.before
-        assert entry is not None, "deletes and updates are planned from a state entry"
-        return entry
-
     # -- creates ---------------------------------------------------------
 
     def _create(self, targets: Sequence[Target]) -> None:
@@ -293,12 +188,14 @@ class Applier:
         """Look for the posts on Publer before creating them; adopt what is there."""
         if not targets:
             return []
+        from contentctl.plan.build import Found
+
         view = self.view if self.view is not None else RemoteView(self.client)
         probe = State(self.state.serial, self.state.lineage, self.state.workspace_id)
         probe.posts = {k: dict(v) for k, v in self.state.posts.items()}
         for target in targets:
             probe.remove_entry(*target.key)  # every target here is to be created
-        found = adoptions(probe, targets, view, now=self.now())
+        found: Found = adoptions(probe, targets, view, now=self.now())
         rest = []
         for target in targets:
             entry = found.adopt.get(target.key)
@@ -477,14 +374,3 @@ class Applier:
         if missing:
             self.write()
         return ids
-
-
-def _refusal(change: Change) -> str:
-    """Why Publer keeps a post it was asked to delete, as far as the entry tells."""
-    post = json_object(change.before.spec.get("post")) if change.before else {}
-    if post.get("auto"):
-        return "Publer does not delete queued (auto-scheduled) posts"
-    return (
-        "Publer kept it: queued posts, posts published with approval and other members' "
-        "private drafts cannot be deleted through the API"
-    )

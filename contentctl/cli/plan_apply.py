@@ -65,6 +65,15 @@ def _warn_sandbox(config: Config) -> None:
         click.echo(warning, err=True)
 
 
+def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command], _Command]:
+    def wrap(fn: _Command) -> _Command:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return wrap
+
+
 _full_flag = click.option(
     "--full",
     "--verbose",
@@ -88,34 +97,11 @@ _apply_output_flags = [
     ),
 ]
 
-
-def _with(options: list[Callable[[_Command], _Command]]) -> Callable[[_Command], _Command]:
-    def wrap(fn: _Command) -> _Command:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return wrap
-
-
 _refresh_flag = click.option(
     "--no-refresh",
     is_flag=True,
     help="Plan from the state alone, without reading what Publer holds (drift, adoption).",
 )
-
-
-@contextmanager
-def _remote_view(config: Config, wanted: bool) -> Iterator[RemoteView | None]:
-    """A client's shared listings for the run (None: no refresh asked for)."""
-    if not wanted:
-        yield None
-        return
-    from contentctl.publer.connect import connect
-    from contentctl.remote_view import RemoteView
-
-    with connect(config, on_event=progress_printer()) as client:
-        yield RemoteView(client)
 
 
 @cli.command()
@@ -202,6 +188,19 @@ def plan(
         exit_with(ctx, ExitCode.CHANGES if result.has_changes else ExitCode.OK)
 
 
+@contextmanager
+def _remote_view(config: Config, wanted: bool) -> Iterator[RemoteView | None]:
+    """A client's shared listings for the run (None: no refresh asked for)."""
+    if not wanted:
+        yield None
+        return
+    from contentctl.publer.connect import connect
+    from contentctl.remote_view import RemoteView
+
+    with connect(config, on_event=progress_printer()) as client:
+        yield RemoteView(client)
+
+
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
@@ -226,10 +225,10 @@ def apply(
     """Make the planned changes on Publer and record them in the state.
 
     \b
-    Without PLAN_FILE: plans, shows the plan and asks before applying.
+    Without PLAN_FILE: plans (reading Publer first, unless --no-refresh),
+    shows the plan and asks before applying.
     With PLAN_FILE: applies exactly that saved plan, refusing it if stale.
-    Either way Publer is read first (--no-refresh skips it): posts to create
-    that Publer already holds are adopted, not posted again.
+    Posts to create that Publer already holds are adopted, not posted again.
     Exit 0 when all succeeded, 3 when some posts failed (retried next apply),
     4 when another run holds the state lock, 130 when interrupted.
     A long apply shows a bar with the time left on a terminal, progress lines
@@ -249,10 +248,8 @@ def apply(
     progress = output.message
     backend = open_backend(config)
     store = backend.store()
-    options = _plan_options(replace_published, delete_published)
     with backend.lock("apply", timeout=lock_timeout), connect(config, on_event=progress) as client:
         view = RemoteView(client)
-        refresh_view = None if no_refresh else view
         state = store.load()
         _warn_sandbox(config)
         bound = workflow.bind_remote(config, state)
@@ -260,45 +257,43 @@ def apply(
             saved = read_plan(cwd_of(ctx) / plan_file)
             workflow.check_saved_binding(saved, config, state)
             # made again, and carried out only if it is the saved one: never the file itself
-            again = workflow.plan_against(config, state, options, view=refresh_view, notes=bound)
+            again = workflow.plan_against(
+                config,
+                state,
+                _plan_options(replace_published, delete_published),
+                view=None if no_refresh else view,
+                notes=bound,
+            )
             result = workflow.check_saved_plan(saved, config, again.plan)
+            if again.state.content_digest() != state.content_digest():
+                state = again.state  # what the refresh learned (published, links) is kept
+                store.write(state)
             click.echo(f"Remote: {saved.remote or config_remote(config)}", err=output.machine)
         else:
             state, settled = workflow.settle(config, store, state, progress=progress)
-            notes = [*bound, *settled]
-            planned = workflow.plan_against(config, state, options, view=refresh_view, notes=notes)
+            options = _plan_options(replace_published, delete_published)
+            planned = workflow.plan_against(
+                config,
+                state,
+                options,
+                view=None if no_refresh else view,
+                notes=[*bound, *settled],
+            )
             result = planned.plan
+            shown = render_plan(result, "text", color=use_color(no_color), full=full)
+            click.echo(shown, nl=False, err=output.machine)
             if planned.state.content_digest() != state.content_digest():
                 state = planned.state  # what the refresh learned (published, links) is kept
                 store.write(state)
-            shown = render_plan(result, "text", color=use_color(no_color), full=full)
-            click.echo(shown, nl=False, err=output.machine)
             if not result.has_changes:
                 if output.machine:  # a script still gets its report
                     output.finish(result, state, ApplyReport())
                 exit_with(ctx, ExitCode.OK)
                 return
-            if not auto_approve:
-                if not sys.stdin.isatty():
-                    from contentctl.errors import ContentctlError
-
-                    raise ContentctlError(
-                        "apply needs confirmation but there is no terminal",
-                        hint="pass --auto-approve in CI, or apply a saved plan",
-                    )
-                try:
-                    confirmed = click.confirm("\nApply these changes?", default=False)
-                except click.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted
-                    from contentctl.errors import ApplyInterrupted
-
-                    click.echo(err=True)  # end the prompt's line, where the terminal echoed ^C
-                    raise ApplyInterrupted(
-                        "interrupted at the confirmation prompt; nothing was applied"
-                    ) from None
-                if not confirmed:
-                    click.echo("Apply cancelled.", err=output.machine)
-                    exit_with(ctx, ExitCode.OK)
-                    return
+            if not auto_approve and not _confirmed():
+                click.echo("Apply cancelled.", err=output.machine)
+                exit_with(ctx, ExitCode.OK)
+                return
         applier = Applier(
             config, store, state, client, progress=progress, events=output.event, view=view
         )
@@ -309,3 +304,20 @@ def apply(
             output.stop()  # the bar ends on its own line, also on Ctrl-C
     output.finish(result, applier.state, report)
     exit_with(ctx, ExitCode.PARTIAL if report.failed else ExitCode.OK)
+
+
+def _confirmed() -> bool:
+    from contentctl.errors import ApplyInterrupted, ContentctlError
+
+    if not sys.stdin.isatty():
+        raise ContentctlError(
+            "apply needs confirmation but there is no terminal",
+            hint="pass --auto-approve in CI, or apply a saved plan",
+        )
+    try:
+        return click.confirm("\nApply these changes?", default=False)
+    except click.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted
+        click.echo(err=True)  # end the prompt's line, where the terminal echoed ^C
+        raise ApplyInterrupted(
+            "interrupted at the confirmation prompt; nothing was applied"
+        ) from None

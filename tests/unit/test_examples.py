@@ -13,7 +13,7 @@ from contentctl.manifest.load import load_repo
 from contentctl.manifest.schemas import schema
 from contentctl.manifest.yamlio import parse_documents
 from contentctl.model import Method, Severity
-from contentctl.validate import check_repo
+from contentctl.validate.checks import check_repo
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "content"

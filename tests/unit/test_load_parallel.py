@@ -8,7 +8,7 @@ import pytest
 from manifest_support import make_repo
 
 from contentctl.manifest import load
-from contentctl.validate import check_repo
+from contentctl.validate.checks import check_repo
 
 POST = "id: p{i}\nat: 2027-03-0{d}T09:{m:02d}\naccounts: [acme-fb]\ntype: status\ntext: Post {i}\n"
 

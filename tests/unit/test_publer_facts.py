@@ -19,7 +19,7 @@ import contentctl.sandbox as sb
 from contentctl import publer_facts as facts
 from contentctl.manifest.schemas import schema
 from contentctl.model import Provider
-from contentctl.validate import check_repo
+from contentctl.validate.checks import check_repo
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 Facts = dict[str, object]

@@ -21,7 +21,7 @@ from contentctl.manifest.fmt import format_text
 from contentctl.manifest.scaffold import init_repo
 from contentctl.manifest.schemas import editor_schema, schema
 from contentctl.manifest.yamlio import parse_documents
-from contentctl.validate import check_repo
+from contentctl.validate.checks import check_repo
 
 HOOKS_FILE = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 EXPECTED = [

@@ -15,7 +15,7 @@ from manifest_support import FIXTURES, make_repo
 from contentctl import publer_facts as rules
 from contentctl.manifest.content import effective_content, origin
 from contentctl.model import Method, Post, Severity
-from contentctl.validate import check_repo, validate
+from contentctl.validate.checks import check_repo, validate
 
 BAD = FIXTURES / "bad"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

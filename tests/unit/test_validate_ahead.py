@@ -26,8 +26,8 @@ from contentctl.model import Account, Provider
 from contentctl.plan.targets import format_utc
 from contentctl.sandbox.seed import default_account_id
 from contentctl.state.store import StateStore
-from contentctl.validate import check_repo
-from contentctl.validate_ahead import sniff, spintax_variations
+from contentctl.validate.ahead import sniff, spintax_variations
+from contentctl.validate.checks import check_repo
 
 FB = default_account_id(Provider.FACEBOOK)
 GOOGLE = default_account_id(Provider.GOOGLE)

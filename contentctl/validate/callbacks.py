@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from contentctl.model import Config, Post
 
 if TYPE_CHECKING:
-    from contentctl.validate import Finding, _Context
+    from contentctl.validate.checks import Finding, _Context
 
 Where = tuple[str | int, ...]
 
@@ -23,7 +23,7 @@ def share_findings(
     ctx: _Context, post: Post, _providers: dict[str, list[str]]
 ) -> Iterator[Finding]:
     """``validate``'s post check: one located finding per unknown alias."""
-    from contentctl.validate import Finding  # validate imports this module first
+    from contentctl.validate.checks import Finding  # validate imports this module first
 
     for where, message in share_problems(ctx.config, post):
         yield Finding(where, message)

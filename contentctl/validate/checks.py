@@ -23,14 +23,14 @@ from contentctl.manifest.load import LoadResult, Locator, Source, load_repo
 from contentctl.manifest.schemas import describe_error, post_validator, with_hint
 from contentctl.manifest.times import TimeParseError, parse_date
 from contentctl.model import Config, Diagnostic, JSONObject, Method, Post, Severity
-from contentctl.validate_ahead import (
+from contentctl.validate.ahead import (
     CreatedKeys,
     at_problem,
     inspect_media,
     recycling_problem,
     too_close,
 )
-from contentctl.validate_callbacks import share_findings
+from contentctl.validate.callbacks import share_findings
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]
