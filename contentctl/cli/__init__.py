@@ -9,6 +9,7 @@ a traceback.
 from __future__ import annotations
 
 try:  # from the first import on: a Ctrl-C while the command line is still being imported
+    import signal
     import sys
 
     import click
@@ -65,5 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.exit(exc.exit_code)
+    # The outcome is decided: a Ctrl-C while the interpreter shuts down must not turn it
+    # into a silent death by SIGINT (exit -2, nothing said).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code if isinstance(code, int) else 0)
