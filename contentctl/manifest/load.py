@@ -37,6 +37,9 @@ from contentctl.manifest.yamlio import (
     decode_text,
     parse_stream,
 )
+from contentctl.manifest.yamlio import (
+    describe_value as _kind,
+)
 from contentctl.model import Config, Diagnostic, Method, Post, Severity, render_path
 from contentctl.publer_facts import CONTENT_KEYS
 
@@ -285,22 +288,13 @@ def _post_list(
         else:
             problems.append(
                 locator.diagnostic(
-                    rel, index, ("posts", i), f"a post must be a mapping, not {_kind(item)}"
+                    rel,
+                    index,
+                    ("posts", i),
+                    f"a post must be a mapping, not {_kind(item)}",
                 )
             )
     return sources, problems
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty (null)"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return f"the text {str(value)[:40]!r}"
 
 
 def _build(config: Config, source: Source, locator: Locator) -> tuple[Source, list[Diagnostic]]:
