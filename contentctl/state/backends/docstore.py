@@ -37,6 +37,26 @@ class DocumentBackend(Protocol):
     def write(self, document: StateJSON, *, expected: int | None) -> None: ...
 
 
+class MigratesByDocument:
+    """``export``/``adopt`` for a backend that reads and writes whole documents."""
+
+    where: str
+
+    def read(self) -> StateJSON | None:
+        raise NotImplementedError
+
+    def write(self, document: StateJSON, *, expected: int | None) -> None:
+        raise NotImplementedError
+
+    def export(self) -> StateJSON | None:
+        return self.read()
+
+    def adopt(self, document: StateJSON) -> None:
+        if self.read() is not None:
+            raise StateError(f"refusing to migrate onto the {self.where}: it already holds a state")
+        self.write(document, expected=None)
+
+
 class _Known(NamedTuple):
     lineage: str
     serial: int

@@ -25,7 +25,12 @@ from typing import NamedTuple
 
 from contentctl.errors import StateError, StateLockedError
 from contentctl.model import Config, StateBackendConfig, StateBackendKind
-from contentctl.state.backends.docstore import DocumentStore, checked, state_text
+from contentctl.state.backends.docstore import (
+    DocumentStore,
+    MigratesByDocument,
+    checked,
+    state_text,
+)
 from contentctl.state.backends.gitcmd import GitRemote
 from contentctl.state.backends.holder import UNLOCK_COMMAND, Holder, wait_for_lock
 from contentctl.state.records import StateJSON
@@ -43,7 +48,7 @@ class _Tip(NamedTuple):
     serial: int
 
 
-class GitBackend:
+class GitBackend(MigratesByDocument):
     kind = StateBackendKind.GIT
 
     def __init__(self, config: Config, settings: StateBackendConfig) -> None:
@@ -104,14 +109,6 @@ class GitBackend:
                 f"run read serial {expected}; nothing was written, run the command again"
             )
         self._tip = _Tip(commit, document["serial"])
-
-    def export(self) -> StateJSON | None:
-        return self.read()
-
-    def adopt(self, document: StateJSON) -> None:
-        if self.read() is not None:
-            raise StateError(f"refusing to migrate onto the {self.where}: it already holds a state")
-        self.write(document, expected=None)
 
     # -- the lock ------------------------------------------------------------------
 

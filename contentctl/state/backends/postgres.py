@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from contentctl.errors import ConfigError, StateError, StateLockedError
 from contentctl.model import Config, StateBackendConfig, StateBackendKind
-from contentctl.state.backends.docstore import BackendUnavailableError, DocumentStore, checked
+from contentctl.state.backends.docstore import (
+    BackendUnavailableError,
+    DocumentStore,
+    MigratesByDocument,
+    checked,
+)
 from contentctl.state.backends.holder import UNLOCK_COMMAND, Holder, wait_for_lock
 from contentctl.state.records import StateJSON
 from contentctl.state.store import StateStore
@@ -72,7 +77,7 @@ def _canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-class PostgresBackend:
+class PostgresBackend(MigratesByDocument):
     kind = StateBackendKind.POSTGRES
 
     def __init__(self, config: Config, settings: StateBackendConfig) -> None:
@@ -269,14 +274,6 @@ class PostgresBackend:
             f"started from serial {expected}, so another run wrote it since; nothing was "
             "written, run the command again"
         )
-
-    def export(self) -> StateJSON | None:
-        return self.read()
-
-    def adopt(self, document: StateJSON) -> None:
-        if self.read() is not None:
-            raise StateError(f"refusing to migrate onto the {self.where}: it already holds a state")
-        self.write(document, expected=None)
 
     # -- the lock ------------------------------------------------------------------
 
