@@ -195,6 +195,10 @@ def plan_against(
         from contentctl.apply.refresh import refresh
 
         check_accounts(config, view.client)  # a wrong id or provider, located in contentctl.yaml
+        # from here on Publer's clock decides (missed times, the lead it needs, published)
+        options = replace(options, now=view.client.remote_now())
+        skew = view.client.clock.skew_note()
+        notes = [*notes, skew] if skew else notes
         ignored = {*config.ignore_changes, *ignore}
         refreshed = refresh(state, targets, view, now=options.now, ignore=ignored)
         compared, found, requests = refreshed.state, refreshed.found, refreshed.requests

@@ -295,8 +295,9 @@ def apply(
                 exit_with(ctx, ExitCode.OK)
                 return
         applier = Applier(
-            config, store, state, client, progress=progress, events=output.event, view=view
-        )
+            config, store, state, client, progress=progress, events=output.event, view=view,
+            now=client.remote_now,  # Publer's clock: a lost answer's hour, missed times
+        )  # fmt: skip
         output.start(result, batch_size=config.batch_size)
         try:
             report = applier.run(result)

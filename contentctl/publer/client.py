@@ -14,7 +14,7 @@ import mimetypes
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from urllib.parse import quote
 
@@ -30,6 +30,7 @@ from contentctl.errors import (
     UnknownOutcomeError,
 )
 from contentctl.model import JSONObject, JSONValue
+from contentctl.publer.clock import RemoteClock
 from contentctl.publer.jobs import JobState, JobStatus, media_items, parse_job_status
 from contentctl.publer.pages import collect_pages, posts_query, records
 from contentctl.publer.posts import RemotePost
@@ -91,11 +92,14 @@ class PublerClient:
         self._now = now
         self._poll_interval = poll_interval
         self._poll_timeout = poll_timeout
+        # Publer's own time, from the Date header of every answer (publer/clock.py)
+        self.clock = RemoteClock(now)
         self._http = httpx.Client(
             base_url=self.base_url,
             transport=transport,
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
+            event_hooks={"response": [self._observe_date]},
             headers={
                 "Authorization": f"Bearer-API {key}",
                 "Accept": "application/json",
@@ -139,6 +143,13 @@ class PublerClient:
     def rate_limit_waits(self) -> int:
         """How many times the client paused for the rate limit (pacing or 429)."""
         return self._wire.rate_limit_waits
+
+    def remote_now(self) -> datetime:
+        """Publer's time now, as its answers' ``Date`` headers tell it (ours before any)."""
+        return self.clock.now()
+
+    def _observe_date(self, response: httpx.Response) -> None:
+        self.clock.observe(response.headers.get("date"))
 
     # -- identity -----------------------------------------------------------------
 

@@ -150,6 +150,10 @@ class SandboxApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = self.handle(environ)
+        # every answer (401, 429 and 503 too) carries the sandbox's own, maybe skewed, time
+        response.headers.setdefault(
+            "Date", format_datetime(self.clock.now().astimezone(UTC), usegmt=True)
+        )
         if response.drop:
             self.stats.note("dropped")
             raise DropConnection("answer dropped after commit (fault injection)")
