@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python caches compiled modules (and pytest its rewritten tests) as a pip install does; a
+# shell that turns that off would make every run and every test process compile from source.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install test test-fast lint demo bench fmt clean browser yaml-ls calendar-screenshot
 
