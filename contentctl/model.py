@@ -182,6 +182,8 @@ class Post:
     content: Mapping[str, Any]
     networks: Mapping[str, Mapping[str, Any]]
     labels: tuple[str, ...] = ()
+    # alias → the labels of that account's post ({alias, labels} in ``accounts``)
+    account_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: Mapping[str, Any] = field(
         default_factory=dict
     )  # range / recycling / recurring / share_next

@@ -83,6 +83,9 @@ MAX_SUBLINKS = 10
 # "post" or "accounts". Per-account labels (``accounts[].labels`` in a manifest) always go
 # on the account entry. https://publer.com/docs/posting/create-posts
 LABELS_ON = "post"
+# Label changes go in PUT /posts/{id} (UPDATE: labels stay editable once published; OAS names
+# only text and title): updates, not re-creations. https://publer.com/docs/posting/update-posts
+LABELS_IN_UPDATE = True
 # LinkedIn documents: ``type: photo`` + ``details.type: document`` (LIPDF, the dedicated
 # page) over ``type: document`` (CTYPES) and ``pdf`` (CREATE's overview).
 # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/linkedin-pdf-carousels

@@ -3,7 +3,8 @@
 ``EditSteps`` is the part of ``Applier`` that changes posts Publer already
 holds: ``_delete`` sends ``DELETE /posts`` and tells a refused delete from one
 already gone (a refused one keeps its remote id, so the next plan shows it
-blocked and never creates a copy); ``_update`` sends ``PUT /posts/{id}``.
+blocked and never creates a copy); ``_update`` sends ``PUT /posts/{id}`` with the
+body ``update_body`` gives (the whole text always, labels when they changed).
 Each records its outcome in the state entry and tells it as an event.
 """
 
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.errors import PublerRequestError
-from contentctl.plan.build import Action, Change
+from contentctl.model import JSONObject, JSONValue
+from contentctl.plan.build import LABEL_PATHS, Action, Change
 from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import PublerClient
 from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
@@ -91,13 +93,8 @@ class EditSteps:
         for index, change in enumerate(changes, 1):
             assert change.target is not None
             self.progress(f"Updating {index}/{len(changes)}: {change.post_id} @ {change.alias}")
-            fields = {
-                k: change.target.network.get(k)
-                for k in ("text", "title")
-                if change.target.network.get(k) is not None
-            }
             try:
-                answer = self.client.update_post(str(change.remote_id), fields)
+                answer = self.client.update_post(str(change.remote_id), update_body(change))
             except PublerRequestError as exc:
                 self._mark_failed(change, exc.message, keep_remote=True)
                 continue
@@ -141,6 +138,26 @@ class EditSteps:
         entry = self.state.entry(*change.key) or change.before
         assert entry is not None, "deletes and updates are planned from a state entry"
         return entry
+
+
+def update_body(change: Change) -> JSONObject:
+    """The ``post`` object of ``PUT /posts/{id}``: the whole text, always (Publer requires it,
+    so a title-only edit sends the manifest's current text too), the title when the post has
+    one, and the labels when they changed (``publer_facts.LABELS_IN_UPDATE``)."""
+    assert change.target is not None
+    network, target = change.target.network, change.target
+    text = network.get("text")
+    body: JSONObject = {"text": text if isinstance(text, str) else ""}
+    if network.get("title") is not None:
+        body["title"] = network["title"]
+    if any(f.path in LABEL_PATHS for f in change.fields):
+        names = [*_names(target.post.get("labels")), *_names(target.account.get("labels"))]
+        body["labels"] = list(dict.fromkeys(names))
+    return body
+
+
+def _names(value: JSONValue | None) -> list[JSONValue]:
+    return [name for name in value if isinstance(name, str)] if isinstance(value, list) else []
 
 
 def _refusal(change: Change) -> str:

@@ -335,10 +335,15 @@ def _build(config: Config, source: Source, locator: Locator) -> tuple[Source, li
         method=Method(data.get("method", config.default_method)),
         at=at,
         timezone=timezone,
-        accounts=tuple(data.get("accounts") or ()),
+        accounts=tuple(_alias(entry) for entry in data.get("accounts") or ()),
         content={k: data[k] for k in CONTENT_KEYS if k in data},
         networks=data.get("networks") or {},
         labels=tuple(data.get("labels") or ()),
+        account_labels={
+            entry["alias"]: tuple(entry.get("labels") or ())
+            for entry in data.get("accounts") or ()
+            if isinstance(entry, dict) and entry.get("labels")
+        },
         options={k: data[k] for k in OPTION_KEYS if k in data},
     )
     return replace(source, post=post), problems
@@ -354,9 +359,30 @@ def _unbuildable(data: dict[str, Any], config: Config) -> tuple[str, Path_]:
         return f"unknown method {method!r}", ("method",)
     for key in ("accounts", "labels"):
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        named = _account_entry if key == "accounts" else _is_text
+        if not isinstance(value, list) or not all(named(v) for v in value):
             return f"{key} must be a list of names", (key,)
     networks = data.get("networks", {})
     if not isinstance(networks, dict) or not all(isinstance(v, dict) for v in networks.values()):
         return "networks must map providers to mappings", ("networks",)
     return "", ()
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _account_entry(value: object) -> bool:
+    """An alias, or ``{alias, labels}``: the account with labels of its own."""
+    if not isinstance(value, dict):
+        return isinstance(value, str)
+    labels = value.get("labels", [])
+    return (
+        isinstance(value.get("alias"), str)
+        and isinstance(labels, list)
+        and all(isinstance(v, str) for v in labels)
+    )
+
+
+def _alias(entry: object) -> str:
+    return str(entry["alias"]) if isinstance(entry, dict) else str(entry)

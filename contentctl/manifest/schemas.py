@@ -61,13 +61,16 @@ def repo_post_schema(aliases: Sequence[str]) -> dict[str, Any]:
     document["description"] += " Accounts are this repo's aliases (`contentctl schema --write`)."
     if aliases:
         names = sorted(aliases)
-        document["$defs"]["post"]["properties"]["accounts"]["items"] = {
+        alias = {
             "type": "string",
             "enum": names,
             # without it an editor says only "Value is not accepted"
             "errorMessage": "unknown account alias; the aliases of contentctl.yaml are: "
             + ", ".join(names),
         }
+        entry = document["$defs"]["account_entry"]  # an alias, or {alias, labels}
+        entry["then"] = alias
+        entry["else"]["properties"]["alias"] = alias
     return document
 
 

@@ -20,7 +20,12 @@ from functools import cached_property
 from contentctl.model import JSONValue
 from contentctl.plan.drift import Drift
 from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
-from contentctl.publer_facts import EDITABLE_UNPUBLISHED, MIN_LEAD_SECONDS, RULES
+from contentctl.publer_facts import (
+    EDITABLE_UNPUBLISHED,
+    LABELS_IN_UPDATE,
+    MIN_LEAD_SECONDS,
+    RULES,
+)
 from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
 
 PLAN_FORMAT_VERSION = 1
@@ -30,6 +35,10 @@ MIN_LEAD = timedelta(seconds=MIN_LEAD_SECONDS)  # Publer refuses a time closer t
 EDITABLE_PUBLISHED: Mapping[str, frozenset[str]] = {
     provider: rule.editable_published for provider, rule in RULES.items() if rule.editable_published
 }
+
+
+# Where a target's labels are in its spec; a change of only these is an update in place.
+LABEL_PATHS = frozenset({"post.labels", "account.labels"})
 
 
 class Action(StrEnum):
@@ -264,7 +273,9 @@ def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Chang
     fields = diff_specs(entry.spec, target.spec)
     changed = {f.path for f in fields}
     network_only = {p.removeprefix("network.") for p in changed if p.startswith("network.")}
-    in_place = len(network_only) == len(changed)
+    # labels live in Publer's own database: editable in place, even once published
+    labels = changed & LABEL_PATHS if LABELS_IN_UPDATE else frozenset()
+    in_place = len(network_only) + len(labels) == len(changed)
     if is_published(entry, opts.now):
         editable = EDITABLE_PUBLISHED.get(target.provider, frozenset())
         if in_place and network_only <= editable:

@@ -270,8 +270,12 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
         # a recurring post's time of day is in recurring.start_date, not on the account
         if post.at is not None and post.method is not Method.RECURRING:
             account_fields["scheduled_at"] = format_utc(post.at)
-        if facts.LABELS_ON == "accounts" and "labels" in post_fields:
-            account_fields["labels"] = post_fields["labels"]
+        own = post.account_labels.get(alias, ())
+        if own or (facts.LABELS_ON == "accounts" and "labels" in post_fields):
+            # an account's own labels always go on its entry (OAS accounts[].labels)
+            shared = post_fields.get("labels") if facts.LABELS_ON == "accounts" else []
+            names = [*(shared if isinstance(shared, list) else []), *own]
+            account_fields["labels"] = list(dict.fromkeys(names))
         spec = {
             "endpoint": endpoint.value,
             "bulk_state": bulk_state,

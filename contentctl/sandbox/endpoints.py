@@ -290,11 +290,18 @@ def update_post(req: Request, ctx: Context, post_id: str) -> Response:
         return errors(404, "Post not found")
     body = req.json()
     changes = body.get("post") if isinstance(body, dict) else None
-    if not isinstance(changes, dict) or not (EDITABLE_UNPUBLISHED & set(changes)):
+    if not isinstance(changes, dict) or not changes:
         raise RequestRejected(400, "param is missing or the value is empty: post")
+    if "text" not in changes:  # OAS: text is required, a title-only body is malformed
+        raise RequestRejected(400, "post.text is required")
+    labels = changes.get("labels")
+    if labels is not None and not (
+        isinstance(labels, list) and all(isinstance(x, str) and x for x in labels)
+    ):
+        raise RequestRejected(400, "post.labels must be a list of label names")
     wanted = {k: changes[k] for k in sorted(EDITABLE_UNPUBLISHED) if k in changes}
     for key, value in wanted.items():
-        if value is not None and not isinstance(value, str):
+        if (value is not None or key == "text") and not isinstance(value, str):
             return errors(422, f"{key} must be a string")
     network = str(post["network"])
     if post["state"] == "published":
@@ -308,6 +315,8 @@ def update_post(req: Request, ctx: Context, post_id: str) -> Response:
     if problem:
         return errors(422, problem)
     post.update(wanted, updated_at=format_time(ctx.now))
+    if labels is not None:  # labels live in Publer's own database: editable even once live
+        post["labels"] = [_label(name) for name in dict.fromkeys(labels)]
     ctx.store.save_post(post)
     return Response(200, post)
 

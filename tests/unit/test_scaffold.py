@@ -195,8 +195,9 @@ def test_the_repo_schema_offers_the_aliases_and_no_message_has_a_placeholder(
     init_repo(tmp_path)
     folder = tmp_path / ".contentctl/schemas"
     repo = json.loads((folder / "post.repo.schema.json").read_text(encoding="utf-8"))
-    items = repo["$defs"]["post"]["properties"]["accounts"]["items"]
-    assert items == {
+    entry = repo["$defs"]["account_entry"]  # an alias, or {alias, labels}
+    assert entry["else"]["properties"]["alias"] == entry["then"]
+    assert entry["then"] == {
         "type": "string",
         "enum": ALIASES,
         "errorMessage": "unknown account alias; the aliases of contentctl.yaml are: "
@@ -247,7 +248,7 @@ def test_schema_write_refreshes_the_schemas_for_the_repos_aliases(tmp_path: Path
         f"wrote {tmp_path}/.contentctl/schemas/post.repo.schema.json\n",
     )
     repo = json.loads((tmp_path / ".contentctl/schemas/post.repo.schema.json").read_text("utf-8"))
-    assert repo["$defs"]["post"]["properties"]["accounts"]["items"]["enum"] == [
+    assert repo["$defs"]["account_entry"]["then"]["enum"] == [
         "acme-facebook",
         "acme-linkedin",
         "acme-mastodon",
