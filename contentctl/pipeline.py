@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,19 +140,31 @@ def settle(
     state: State,
     *,
     progress: Callable[[str], None],
+    view: RemoteView | None = None,
 ) -> tuple[State, list[str]]:
-    """Finish what an interrupted apply left in the intent journal (needs the lock)."""
+    """Finish what an interrupted apply left in the intent journal (needs the lock).
+
+    With ``view`` (the run's listings) the settling shares the run's client and
+    what it lists serves the refresh after it; without, it connects on its own.
+    """
     if not state.intents:
         return state, []
     from contentctl.apply.journal import settle_pending
+
+    def settle_with(found: RemoteView) -> list[str]:
+        # store.write updates the state in place (serial), so the same object goes on
+        client = found.client
+        _, notes = settle_pending(state, client, now=client.remote_now, after_each=store.write,
+                                  progress=progress, view=found)  # fmt: skip
+        return notes
+
+    if view is not None:
+        return state, settle_with(view)
     from contentctl.publer.connect import connect
+    from contentctl.remote_view import RemoteView as View
 
     with connect(config, on_event=progress) as client:
-        # store.write updates the state in place (serial), so the same object goes on
-        _, notes = settle_pending(
-            state, client, now=lambda: datetime.now(UTC), after_each=store.write, progress=progress
-        )
-    return state, notes
+        return state, settle_with(View(client))
 
 
 def make_plan(

@@ -24,20 +24,15 @@ from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
 from contentctl.apply.edits import EditSteps
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
-from contentctl.apply.journal import (
-    SettleResult,
-    all_on_remote,
-    fail_intent,
-    fail_items,
-    settle_intent,
-)
+from contentctl.apply.journal import fail_intent, fail_items
 from contentctl.apply.refresh import adoptions
+from contentctl.apply.settling import SettleSteps
 from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan
 from contentctl.plan.targets import Endpoint, Target, format_utc
-from contentctl.publer import JobStatus, PublerClient
+from contentctl.publer import PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.remote_view import RemoteView
 from contentctl.state.records import (
@@ -48,13 +43,11 @@ from contentctl.state.records import (
 )
 from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
-from contentctl.testing.timescale import client_sleep
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
 
 MAX_BULK = MAX_BULK_POSTS  # Publer's limit per POST /posts/schedule
 MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
-LOOK_AGAIN = (1.0, 2.0, 4.0, 8.0)  # seconds between looks for a bulk that got no answer
 
 
 @dataclass
@@ -87,7 +80,7 @@ class _Sent:
 
 
 @dataclass
-class Applier(EditSteps):
+class Applier(EditSteps, SettleSteps):
     config: Config
     store: StateStore
     state: State
@@ -101,6 +94,7 @@ class Applier(EditSteps):
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
     batches_sent: int = field(default=0, init=False)
     sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
+    _journaled: str | None = field(default=None, init=False)  # the next bulk's intent, written
 
     def write(self) -> None:
         self.state = self.store.write(self.state)
@@ -165,7 +159,8 @@ class Applier(EditSteps):
         sent: list[_Sent] = []
         for number, batch in enumerate(batches, 1):
             label = f"Submitting batch {number}/{len(batches)} ({len(batch)} posts)…"
-            found = self._submit(batch, media_ids, label)
+            following = batches[number] if number < len(batches) else None
+            found = self._submit(batch, media_ids, label, following=following)
             if found is not None:
                 sent.append(found)
                 posts = sum(len(group) for group in batch)
@@ -175,9 +170,7 @@ class Applier(EditSteps):
                     )
                 )
             faultpoints.kill_point("between-batches")
-        for done in sent:
-            if done.unknown is None:
-                self._finish(done.batch_id)
+        self._finish_all([done.batch_id for done in sent if done.unknown is None])
         # after the other jobs, so a bulk Publer took but had not yet run has had its turn
         by_key = {t.key: t for t in targets}
         for done in sent:
@@ -213,26 +206,46 @@ class Applier(EditSteps):
             self.write()
         return rest
 
+    def _journal(self, batch: Sequence[Sequence[Target]]) -> str:
+        """The intent of ``batch`` in the state (in memory): its journal id."""
+        batch_id = uuid.uuid4().hex
+        first = batch[0][0]
+        self.state.intents[batch_id] = Intent(
+            created_at=format_utc(self.now()),
+            endpoint=first.endpoint.value,
+            bulk_state=first.bulk_state,
+            job_id=None,
+            items=tuple(intent_item(t, index) for index, group in enumerate(batch) for t in group),
+        )
+        return batch_id
+
     def _submit(
-        self, batch: Sequence[Sequence[Target]], media_ids: Mapping[str, str], label: str = ""
+        self,
+        batch: Sequence[Sequence[Target]],
+        media_ids: Mapping[str, str],
+        label: str = "",
+        *,
+        following: Sequence[Sequence[Target]] | None = None,
     ) -> _Sent | None:
-        """Journal and send one bulk; None when Publer refused it outright (items failed)."""
+        """Journal and send one bulk; None when Publer refused it outright (items failed).
+
+        The write that records this bulk's job id also journals the ``following``
+        bulk's intent, so a run of n bulks writes the state n + 1 times to send
+        them, not 2n: nothing is sent between the answer and that write, and
+        every bulk is still journalled before it is sent and its job id durable
+        before anything else goes to Publer.
+        """
         with self.guard.critical():
             if label:
                 self.progress(label)  # inside: a Ctrl-C once this shows still records the bulk
-            batch_id = uuid.uuid4().hex
-            first = batch[0][0]
-            self.state.intents[batch_id] = Intent(
-                created_at=format_utc(self.now()),
-                endpoint=first.endpoint.value,
-                bulk_state=first.bulk_state,
-                job_id=None,
-                items=tuple(
-                    intent_item(t, index) for index, group in enumerate(batch) for t in group
-                ),
-            )
-            self.write()
+            journaled, self._journaled = self._journaled, None
+            if journaled is not None and journaled in self.state.intents:
+                batch_id = journaled  # written with the previous bulk's job id
+            else:
+                batch_id = self._journal(batch)
+                self.write()
             faultpoints.kill_point("intent-written")
+            first = batch[0][0]
             bulk: JSONObject = {
                 "state": first.bulk_state,
                 "posts": [bulk_post(group, media_ids, self.state.media) for group in batch],
@@ -260,17 +273,11 @@ class Applier(EditSteps):
             self.batches_sent += 1
             faultpoints.kill_point("after-answer")
             self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=job_id)
+            if following:
+                self._journaled = self._journal(following)
             self.write()
             faultpoints.kill_point("job-id-written")
             return _Sent(batch_id)
-
-    def _finish(self, batch_id: str) -> SettleResult:
-        job_id = self.state.intents[batch_id].job_id
-        assert job_id is not None, "only a bulk Publer answered with a job id is polled"
-        faultpoints.kill_point("polling")
-        job = self.client.wait_for_job(job_id)
-        faultpoints.kill_point("job-complete")
-        return self._settle(batch_id, job=job)
 
     def _resolve_unknown(
         self,
@@ -314,38 +321,6 @@ class Applier(EditSteps):
             with self.guard.critical():
                 self._absorb(fail_items(self.state, missing, message, self.now()))
                 self.write()
-
-    def _look_again(self, batch_id: str) -> None:
-        """Wait for a bulk's posts to appear, a few times, longer each time."""
-        sleep = self.sleep if self.sleep is not None else client_sleep()
-        for wait in LOOK_AGAIN:
-            if all_on_remote(self.state, self.state.intents[batch_id], self.client):
-                return
-            self.progress(f"Posts of a batch whose answer was lost are not on Publer yet; "
-                          f"looking again in {wait:g} s…")  # fmt: skip
-            sleep(wait)
-
-    def _settle(self, batch_id: str, job: JobStatus | None) -> SettleResult:
-        intent = self.state.intents[batch_id]
-        keys, job_id = [item.key for item in intent.items], intent.job_id or ""
-        with self.guard.critical():
-            result = settle_intent(self.state, batch_id, self.client, now=self.now(), job=job)
-            self._absorb(result)
-            self.write()
-        if job is not None:
-            self.events(ApplyEvent(EventKind.JOB_DONE, posts=len(keys), job_id=job_id))
-        unsettled = {(p, a) for p, a, _m in result.failed} | {i.key for i in result.missing_items}
-        for key in keys:
-            entry = self.state.entry(*key)
-            if key not in unsettled and entry is not None and entry.remote_id:
-                self._tell(EventKind.POST_CREATED, *key, Action.CREATE)
-        return result
-
-    def _absorb(self, result: SettleResult) -> None:
-        self.report.created += result.found
-        self.report.failed.extend(result.failed)
-        for post_id, alias, message in result.failed:
-            self._tell(EventKind.POST_FAILED, post_id, alias, Action.CREATE, message)
 
     def _upload_media(self, targets: Sequence[Target]) -> dict[str, str]:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""

@@ -16,11 +16,12 @@ and ``IntentItem`` in, ``Entry`` out) and the ``RemotePost``s the client lists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from contentctl.apply.adoption import find_on_remote
-from contentctl.apply.matching import Assignment, wanted_from_spec
+from contentctl.apply.adoption import find_on_remote, scopes_for
+from contentctl.apply.matching import Assignment, Wanted, wanted_from_spec
 from contentctl.errors import PublerRequestError
 from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient, RemotePost
@@ -77,11 +78,16 @@ def settle_intent(
     *,
     now: datetime,
     job: JobStatus | None = None,
+    view: RemoteView | None = None,
 ) -> SettleResult:
-    """Resolve one intent into state entries and drop it from the journal."""
+    """Resolve one intent into state entries and drop it from the journal.
+
+    ``view`` is the run's listing (``prefetch`` it once for several intents); without
+    one the intent's own scopes are listed.
+    """
     intent = state.intents[batch_id]
     items = intent.items
-    assignment = _find(state, intent, RemoteView(client))
+    assignment = _find(state, intent, view if view is not None else RemoteView(client))
     failures = _failures_by_item(job, items) if job is not None else {}
     result = SettleResult()
     still: list[IntentItem] = []
@@ -135,6 +141,19 @@ def fail_items(
     return result
 
 
+def prefetch(state: State, batch_ids: Iterable[str], view: RemoteView) -> None:
+    """List once, into ``view``, what can hold the items of all these intents.
+
+    One listing of the union of their scopes (``adoption.scopes_for`` merges the
+    windows and accounts), so settling each intent afterwards is served from it
+    instead of listing overlapping windows once per bulk.
+    """
+    intents = [state.intents[b] for b in batch_ids if b in state.intents]
+    wanted = [w for intent in intents for w in _wanted(intent)]
+    texts = {item.key: _text_of(item) for intent in intents for item in intent.items}
+    view.gather(scopes_for(wanted, texts))
+
+
 def settle_pending(
     state: State,
     client: PublerClient,
@@ -142,21 +161,36 @@ def settle_pending(
     now: Callable[[], datetime],
     after_each: Callable[[State], object],
     progress: Callable[[str], None] = lambda _m: None,
+    view: RemoteView | None = None,
 ) -> tuple[SettleResult, list[str]]:
-    """Settle every intent left by an interrupted apply; returns what was found, as notes too."""
+    """Settle every intent left by an interrupted apply; returns what was found, as notes too.
+
+    Every recorded job is waited for first, then one listing (in ``view``, the run's,
+    shared with the refresh that follows) serves all the intents, and the state is
+    written once (``after_each``): an intent not yet written as settled is simply
+    settled again by the next run.
+    """
     total = SettleResult()
     batches = sorted(state.intents, key=lambda b: state.intents[b].created_at)
     count = sum(len(state.intents[b].items) for b in batches)
+    jobs: dict[str, JobStatus | None] = {}
     for batch_id in batches:
         job_id = state.intents[batch_id].job_id
-        job = None
+        jobs[batch_id] = None
         if job_id and not job_id.startswith(LOST_ANSWER):
             progress(f"Resuming job {job_id} from an interrupted apply…")
-            try:
-                job = client.wait_for_job(job_id)
-            except PublerRequestError:
-                job = None  # the remote no longer knows the job: fall back to looking
-        total.merge(settle_intent(state, batch_id, client, now=now(), job=job))
+            # the remote may no longer know the job: then fall back to looking
+            with suppress(PublerRequestError):
+                jobs[batch_id] = client.wait_for_job(job_id)
+    view = view if view is not None else RemoteView(client)
+    if batches:
+        view.invalidate()  # the jobs just finished: what was listed before is out of date
+        prefetch(state, batches, view)
+    for batch_id in batches:
+        total.merge(
+            settle_intent(state, batch_id, client, now=now(), job=jobs[batch_id], view=view)
+        )
+    if batches:
         after_each(state)
     notes = []
     if count:
@@ -202,7 +236,12 @@ def _find(state: State, intent: Intent, view: RemoteView) -> Assignment:
     bulk's job id, which Publer's listing carries, decides between look-alikes.
     """
     claimed = {e.remote_id for _, _, e in state.iter_entries() if e.remote_id}
-    wanted = [
+    texts = {item.key: _text_of(item) for item in intent.items}
+    return find_on_remote(_wanted(intent), view, texts, claimed=claimed)
+
+
+def _wanted(intent: Intent) -> list[Wanted]:
+    return [
         wanted_from_spec(
             item.key,
             item.account_id,
@@ -212,8 +251,6 @@ def _find(state: State, intent: Intent, view: RemoteView) -> Assignment:
         )
         for item in intent.items
     ]
-    texts = {item.key: _text_of(item) for item in intent.items}
-    return find_on_remote(wanted, view, texts, claimed=claimed)
 
 
 def _text_of(item: IntentItem) -> str:

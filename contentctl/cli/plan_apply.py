@@ -162,14 +162,16 @@ def plan(
     state = store.load()
     _warn_sandbox(config)
     notes = workflow.bind_remote(config, state)
-    if state.intents:
-        with backend.lock("plan", timeout=lock_timeout):
-            state = store.load()
-            notes = workflow.bind_remote(config, state)
-            state, settled = workflow.settle(config, store, state, progress=progress_printer())
-            notes += settled
     options = _plan_options(replace_published, delete_published)
     with _remote_view(config, not no_refresh) as view:
+        if state.intents:  # settled with the run's listings, which the refresh then reuses
+            with backend.lock("plan", timeout=lock_timeout):
+                state = store.load()
+                notes = workflow.bind_remote(config, state)
+                state, settled = workflow.settle(
+                    config, store, state, progress=progress_printer(), view=view
+                )
+                notes += settled
         result = workflow.plan_against(config, state, options, view=view, notes=notes).plan
     if out is not None:
         from contentctl.plan.commitment import repo_identity
@@ -270,7 +272,7 @@ def apply(
                 store.write(state)
             click.echo(f"Remote: {saved.remote or config_remote(config)}", err=output.machine)
         else:
-            state, settled = workflow.settle(config, store, state, progress=progress)
+            state, settled = workflow.settle(config, store, state, progress=progress, view=view)
             options = _plan_options(replace_published, delete_published)
             planned = workflow.plan_against(
                 config,
