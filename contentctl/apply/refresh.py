@@ -32,11 +32,11 @@ from contentctl.apply.matching import (
 )
 from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.build import Found
-from contentctl.plan.drift import Drift, DriftField, DriftKind
+from contentctl.plan.drift import Drift, DriftField, DriftKind, publish_failed
 from contentctl.plan.targets import Target, format_utc, json_object, parse_utc, spec_hash
 from contentctl.publer import RemotePost
 from contentctl.remote_view import RemoteView, Scope, windows
-from contentctl.state.records import Entry, EntryStatus, State
+from contentctl.state.records import PUBLISH_FAILED, Entry, EntryStatus, State
 
 IGNORABLE = ("text", "title", "labels", "scheduled_at")
 
@@ -171,10 +171,18 @@ def _compare(
         return Drift(post_id, alias, DriftKind.DELETED, f"post {entry.remote_id}"), gone
     state = (post.state or "scheduled").lower()
     if "pending" in state or "approval" in state:
-        return Drift(post_id, alias, DriftKind.AWAITING_APPROVAL, f"Publer says {state}"), entry
+        if entry.status is EntryStatus.PENDING:
+            return None, entry  # recorded already: drift once, not every plan
+        waiting = replace(entry, status=EntryStatus.PENDING, updated_at=stamp)
+        return Drift(post_id, alias, DriftKind.AWAITING_APPROVAL, f"Publer says {state}"), waiting
     if state.startswith("failed"):
-        reason = _reason(post.raw)
-        return Drift(post_id, alias, DriftKind.FAILED, reason or f"Publer says {state}"), entry
+        reason = _reason(post.raw) or f"Publer says {state}"
+        marked = f"{PUBLISH_FAILED}: {reason}"
+        if entry.last_error == marked:
+            return None, entry
+        failed = replace(entry, last_error=marked, post_link=None, updated_at=stamp)
+        return Drift(post_id, alias, DriftKind.FAILED, reason), failed
+    entry = _settled(entry, post, stamp)  # approved, or posted again on Publer: no drift
     fields = _edited(entry, post, ignore)
     if fields:
         spec = _with_remote(entry.spec, fields)
@@ -189,6 +197,16 @@ def _compare(
         link = post.post_link or "no link yet"
         return Drift(post_id, alias, DriftKind.PUBLISHED, link), published
     return None, entry
+
+
+def _settled(entry: Entry, post: RemotePost, stamp: str) -> Entry:
+    """An entry recorded as awaiting approval or failed, which Publer no longer says it is."""
+    failed = publish_failed(entry)
+    if entry.status is not EntryStatus.PENDING and not failed:
+        return entry
+    status = remote_status(post.state) if entry.status is EntryStatus.PENDING else entry.status
+    return replace(entry, status=status, last_error=None if failed else entry.last_error,
+                   updated_at=stamp)  # fmt: skip
 
 
 def _edited(entry: Entry, post: RemotePost, ignore: Collection[str]) -> list[DriftField]:

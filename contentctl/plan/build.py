@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from contentctl.model import JSONValue
-from contentctl.plan.drift import Drift
+from contentctl.plan.drift import Drift, failed_again, publish_failed
 from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
 from contentctl.publer_facts import (
     EDITABLE_UNPUBLISHED,
@@ -165,7 +165,7 @@ def is_published(entry: Entry, now: datetime) -> bool:
     """Published, or a scheduled post whose time has passed (Publer will have posted it)."""
     if entry.status is EntryStatus.PUBLISHED:
         return True
-    if entry.status is not EntryStatus.SCHEDULED:
+    if entry.status is not EntryStatus.SCHEDULED or publish_failed(entry):
         return False
     spec = entry.spec
     if spec.get("endpoint") == Endpoint.PUBLISH.value:
@@ -225,6 +225,15 @@ def _missed(change: Change, now: datetime) -> Change:
     return replace(change, action=Action.BLOCKED, reason=reason)
 
 
+def _failed_at_publish(target: Target, entry: Entry, opts: PlanOptions) -> Change:
+    """A post Publer failed to publish: posted again in its place where it can be sent now."""
+    again = Change(target.post_id, target.alias, target.provider, Action.CREATE, target=target,
+                   before=entry, fields=diff_specs(entry.spec, target.spec))  # fmt: skip
+    missed = _missed(again, opts.now).action is Action.BLOCKED
+    reason = failed_again(str(entry.last_error), missed=missed)
+    return replace(again, action=Action.BLOCKED if missed else Action.REPLACE, reason=reason)
+
+
 def _pending(change: Change) -> Change:
     """A post of a bulk whose answer was lost and that Publer may still be creating."""
     if change.action is not Action.CREATE:
@@ -264,6 +273,8 @@ def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Chang
             target=target,
             before=entry,
         )
+    if publish_failed(entry):
+        return _failed_at_publish(target, entry, opts)
     # == on the specs is the fast path; the hash covers specs equal up to JSON types
     if entry.spec == target.spec or entry.content_hash == target.content_hash:
         return Change(

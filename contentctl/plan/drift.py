@@ -1,7 +1,13 @@
 """What the refresh found changed on Publer outside contentctl: one ``Drift`` per post × account.
 
 A value of the plan (``Plan.drift``), shown as its own section by every view
-and kept in saved plans; ``apply.refresh`` makes them. No I/O.
+and kept in saved plans; ``apply.refresh`` makes them and records them in the
+state once: a post awaiting approval as ``EntryStatus.PENDING``, one Publer
+failed to publish with ``last_error`` "failed at publish time: <reason>"
+(``publish_failed``). What the plan proposes for a failed post
+(``failed_again``): Publer will not try again, so it is posted again in its
+place (a replace) where it can be sent now (publish now, a time still ahead),
+and blocked with the user's choices where its time has passed. No I/O.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from enum import StrEnum
 from typing import TypedDict
 
 from contentctl.model import JSONValue
+from contentctl.state.records import PUBLISH_FAILED, Entry
 
 
 class DriftKind(StrEnum):
@@ -75,3 +82,19 @@ class Drift:
                 if isinstance(f, dict)
             ),
         )
+
+
+def publish_failed(entry: Entry) -> bool:
+    """Whether the refresh recorded that Publer failed to publish this post."""
+    return bool(entry.last_error and entry.last_error.startswith(PUBLISH_FAILED))
+
+
+def failed_again(last_error: str, *, missed: bool) -> str:
+    """The plan's reason for a post Publer failed to publish: re-posted, or the choices."""
+    if not missed:
+        return f"{last_error}; posted again in its place"
+    return (
+        f"{last_error}; Publer will not try again and its time has passed: give it a new "
+        "`at:` (it is then posted again in its place), make it `method: publish_now`, or "
+        "remove it from the manifests"
+    )

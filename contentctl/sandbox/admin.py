@@ -14,6 +14,11 @@ faulted, nor counted, so tests can steer a served sandbox over HTTP:
     DELETE   /_sandbox/stats      start counting again
     POST     /_sandbox/reset      wipe posts, media, jobs and rate counters; zero the stats
     POST     /_sandbox/accounts   {"id", "provider", "name"?, "type"?} into the header's workspace
+    POST     /_sandbox/posts/{id}/state
+                                  {"state": "failed", "error": "…"}: failed at publish time,
+                                  with the reason as Publer shows it; {"state":
+                                  "scheduled_pending"}: awaiting approval; {"state":
+                                  "scheduled"}: approved (docs/publer-api.md §8)
 """
 
 from __future__ import annotations
@@ -78,7 +83,33 @@ def _route(app: SandboxApp, req: Request, what: str) -> Response:
         return Response(200, {"reset": True})
     if what == "accounts" and req.method == "POST":
         return _add_account(app, req, body)
+    parts = what.split("/")
+    if len(parts) == 3 and parts[0] == "posts" and parts[2] == "state" and req.method == "POST":
+        return _set_post_state(app, req, parts[1], body)
     return errors(404, "Not Found")
+
+
+# What a post can be moved to from outside: what Publer's own work makes of a post.
+POST_STATES = ("failed", "scheduled_pending", "scheduled")
+FAILED_REASON = "error"  # the listing's field for why a post failed (docs/publer-api.md §8)
+
+
+def _set_post_state(app: SandboxApp, req: Request, post_id: str, body: JSONObject) -> Response:
+    post = app.store.post(post_id, req.header("publer-workspace-id") or "")
+    if post is None:
+        return errors(404, f"Post {post_id} not found")
+    state = body.get("state")
+    if state not in POST_STATES:
+        raise RequestRejected(400, f"state must be one of {', '.join(POST_STATES)}")
+    reason = body.get("error")
+    if state == "failed" and (not isinstance(reason, str) or not reason.strip()):
+        raise RequestRejected(400, "a failed post needs its error, as Publer shows it")
+    post["state"] = state
+    post[FAILED_REASON] = reason if state == "failed" else None
+    post["post_link"] = None
+    post["updated_at"] = format_time(app.clock.now())
+    app.store.save_post(post)
+    return Response(200, post)
 
 
 def _set_clock(app: SandboxApp, body: JSONObject) -> None:

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS rate (key TEXT NOT NULL, window_start INTEGER NOT NUL
 _NOTHING = "0"
 STATE_FILTERS: dict[str, str] = {
     "all": "1",
-    "scheduled": "state = 'scheduled'",
+    "scheduled": "state IN ('scheduled', 'scheduled_pending')",
     "scheduled_approved": "state = 'scheduled'",
     "published": "state = 'published'",
     "published_posted": "state = 'published'",
@@ -54,12 +54,13 @@ STATE_FILTERS: dict[str, str] = {
     "draft_private": "state = 'draft_private'",
     "draft_public": "state = 'draft_public'",
     "failed": "state = 'failed'",
+    "scheduled_pending": "state = 'scheduled_pending'",  # awaiting approval (/_sandbox/posts)
     "recycling": "recycling = 1",
     "recycling_active": "recycling = 1",
     "recurring": "state = 'recurring'",
 }
 for _suffix in ("pending", "declined", "reauth", "locked"):
-    STATE_FILTERS[f"scheduled_{_suffix}"] = _NOTHING
+    STATE_FILTERS.setdefault(f"scheduled_{_suffix}", _NOTHING)
     STATE_FILTERS[f"recycling_{_suffix}"] = _NOTHING
 for _name in ("published_deleted", "published_hidden", "recycling_paused", "recycling_expired",
               "recycling_failed"):  # fmt: skip

@@ -48,6 +48,10 @@ LOST_ANSWER = "lost-answer:"
 # ``Entry.last_error`` of a post Publer would not delete: the plan blocks it (no second copy).
 DELETE_REFUSED = "Publer refused to delete post"
 
+# ``Entry.last_error`` of a post Publer failed to publish (then its reason): Publer will not
+# try again, so the plan re-posts it where it can be sent now and blocks it where not.
+PUBLISH_FAILED = "failed at publish time"
+
 # A dict lookup is several times cheaper than EntryStatus(value), and a load builds 10,000.
 _STATUS_OF: dict[str, EntryStatus] = {status.value: status for status in EntryStatus}
 
