@@ -11,10 +11,12 @@ refusal is a ``StateError`` and leaves the file on disk as it was.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -99,10 +101,11 @@ class StateStore:
 
     def load(self) -> State:
         """The state on disk, or a fresh one (``exists`` False) when there is no file yet."""
-        found = self._read(self.path)
-        if found is None:
-            return new_state("")
-        state = State.adopt(found[1])
+        with _paused_gc():  # the collector would walk the growing tree again and again
+            found = self._read(self.path)
+            if found is None:
+                return new_state("")
+            state = State.adopt(found[1])
         state.mark_on_disk()
         return state
 
@@ -264,6 +267,19 @@ class _SchemaError(Protocol):
 
 class _Validator(Protocol):
     def iter_errors(self, instance: object) -> Iterator[_SchemaError]: ...
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """No cyclic GC while a state is decoded: its JSON tree holds no cycles, and with the
+    collector on, reading a 10,000-post state cost about 1.7x as much CPU."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @cache
