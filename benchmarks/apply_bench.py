@@ -80,7 +80,8 @@ class Served:
 
     def __init__(self, repo: Path, latency_ms: int) -> None:
         argv = contentctl_argv("-C", str(repo), "sandbox", "serve", "--port", "0",
-                               "--db", ":memory:", "--latency-ms", str(latency_ms))  # fmt: skip
+                               "--db", ":memory:", "--latency-ms", str(latency_ms),
+                               "--no-daily-limits")  # fmt: skip  # the repos post more a day
         self._folder = tempfile.TemporaryDirectory()
         self._report = Path(self._folder.name) / "peak"
         self.process = subprocess.Popen(

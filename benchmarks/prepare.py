@@ -120,7 +120,10 @@ def apply_in_process(repo: Path) -> None:
 
     config = load_config(repo / "contentctl.yaml", environ={})
     store = StateStore(config.state_path)
-    transport = sandbox.in_process_transport(config, db=":memory:", rate_limit=None)
+    # daily limits off: the benchmark repos post more a day than any Publer plan takes
+    transport = sandbox.in_process_transport(
+        config, db=":memory:", rate_limit=None, publer_plan=None
+    )
     with StateLock(config.state_path, "apply"):
         state = store.load()
         plan, _ = workflow.make_plan(config, state, PlanOptions())

@@ -63,6 +63,16 @@ def sandbox() -> None:
     type=float,
     help="Seconds after a bulk is accepted that its job runs and creates the posts.",
 )
+@click.option(
+    "--publer-plan",
+    type=click.Choice(["free", "professional", "business"]),
+    default="business",
+    show_default=True,
+    help="Whose daily post limits per account the jobs enforce (Publer's rate-limit page).",
+)
+@click.option(
+    "--no-daily-limits", is_flag=True, help="Accept any number of posts per account a day."
+)
 @click.pass_context
 def sandbox_serve(
     ctx: click.Context,
@@ -79,6 +89,8 @@ def sandbox_serve(
     random_seed: int,
     clock_skew: float,
     job_delay: float,
+    publer_plan: str,
+    no_daily_limits: bool,
 ) -> None:
     """Serve the sandbox over HTTP on 127.0.0.1 (for tests, curl and fault injection)."""
     from contentctl import sandbox as sb
@@ -112,6 +124,7 @@ def sandbox_serve(
         rate_limit=rate_limit or None,
         on_ready=ready,
         clock_skew=clock_skew,
+        publer_plan=None if no_daily_limits else publer_plan,
     )
 
 

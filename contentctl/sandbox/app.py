@@ -9,6 +9,8 @@ the workspace header (403), then the endpoint inside one database
 transaction. A create chosen by ``drop_after_commit`` commits and then raises
 ``DropConnection`` so the transport cuts the connection without answering.
 ``/_sandbox/*`` (see ``admin.py``) controls faults and the clock for tests.
+``publer_plan`` (Business unless told; None turns them off) sets whose daily post
+limits per account the bulk jobs enforce (``limits.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
+from contentctl.errors import ConfigError
+from contentctl.publer_facts import (
+    DEFAULT_PUBLER_PLAN,
+    PUBLER_PLANS,
+    RATE_LIMIT_REQUESTS,
+    RATE_LIMIT_WINDOW_SECONDS,
+)
 from contentctl.sandbox import endpoints, media, workspace_options
 from contentctl.sandbox.faults import Faults, FaultState, Variants
 from contentctl.sandbox.jobs import RequestRejected
@@ -140,7 +148,11 @@ class SandboxApp:
         *,
         variants: Variants | None = None,
         clock_skew: float = 0.0,
+        publer_plan: str | None = DEFAULT_PUBLER_PLAN,
     ) -> None:
+        if publer_plan is not None and publer_plan not in PUBLER_PLANS:
+            raise ConfigError(f"unknown Publer plan {publer_plan!r}: {', '.join(PUBLER_PLANS)}")
+        self.publer_plan = publer_plan  # whose daily post limits apply; None: off
         self.store = store
         self.clock = Clock(clock, clock_skew)
         self.faults = FaultState(faults or Faults())
@@ -218,6 +230,7 @@ class SandboxApp:
         ctx = endpoints.Context(
             store=self.store, now=now, user=user, workspace_id=workspace_id,
             variants=self.variants, faults=faults, take_drop=self.faults.take_drop,
+            publer_plan=self.publer_plan,
         )  # fmt: skip
         try:
             with self.store.transaction():

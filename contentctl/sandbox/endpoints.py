@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from contentctl.publer_facts import EDITABLE_UNPUBLISHED
 from contentctl.sandbox.faults import (
@@ -33,6 +34,7 @@ from contentctl.sandbox.jobs import (
     parse_time,
     plan_bulk,
 )
+from contentctl.sandbox.limits import store_day_counter
 from contentctl.sandbox.networks import check_text, editable_when_published
 from contentctl.sandbox.store import Store
 from contentctl.sandbox.tables import STATE_FILTERS, PostQuery
@@ -54,6 +56,7 @@ class Context:
     variants: Variants
     faults: Faults
     take_drop: Callable[[], bool]  # True: this committed create loses its answer
+    publer_plan: str | None = None  # whose daily post limits apply; None: not enforced
 
 
 def new_id(now: datetime) -> str:
@@ -121,6 +124,7 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
             now=ctx.now,
             taken=ctx.store.taken,
             media=lambda media_id: ctx.store.media_item(media_id, ws),
+            **_daily_limits(ctx),
         )
         posts = [build_post(planned, ctx, job_id) for planned in outcome.planned]
         if ctx.faults.job_delay_ms:
@@ -139,6 +143,14 @@ def schedule(req: Request, ctx: Context, *, publish_now: bool) -> Response:
         else:
             payload = {"failures": failures}
     return add_job(ctx, job_id, payload, drop=ctx.take_drop())
+
+
+def _daily_limits(ctx: Context) -> dict[str, Any]:
+    """``plan_bulk``'s daily-limit arguments: the store's counts on the sandbox's plan."""
+    if ctx.publer_plan is None:
+        return {}
+    return {"day_count": store_day_counter(ctx.store, ctx.workspace_id),
+            "publer_plan": ctx.publer_plan}  # fmt: skip
 
 
 def add_job(ctx: Context, job_id: str, payload: object, *, drop: bool = False) -> Response:

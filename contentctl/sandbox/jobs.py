@@ -12,12 +12,14 @@ as callables so the rules can be tested with plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from contentctl import publer_facts as facts
 from contentctl.sandbox.callbacks import check_account_options
+from contentctl.sandbox.limits import DayCount, over_daily_limit
+from contentctl.sandbox.limits import day_counter as day_counter
 from contentctl.sandbox.networks import check_content
 from contentctl.sandbox.options import RequestRejected as RequestRejected
 from contentctl.sandbox.options import check_schedule_options
@@ -26,7 +28,6 @@ from contentctl.sandbox.seed import albums
 from contentctl.sandbox.values import JSONObject, as_object
 
 GAP = timedelta(seconds=facts.ACCOUNT_GAP_SECONDS)
-DAY = timedelta(hours=24)  # Publer's daily limits are per rolling 24 hours
 LEAD = timedelta(seconds=facts.MIN_LEAD_SECONDS)
 IDEAS = ("draft_private", "draft_public")  # no accounts, no time
 
@@ -153,12 +154,14 @@ def plan_bulk(
     now: datetime,
     taken: Callable[[str, datetime], bool],
     media: MediaLookup,
-    day_count: Callable[[str, datetime], int] | None = None,
+    day_count: DayCount | None = None,
+    publer_plan: str = facts.DEFAULT_PUBLER_PLAN,
 ) -> Outcome:
     """Every pair of the bulk, planned or failed, in request order.
 
     ``day_count(account, t)`` is how many posts the account already has in the 24
-    hours up to ``t``; with it, Publer's daily limit per account is enforced.
+    hours up to ``t``; with it, Publer's daily limit per account on ``publer_plan``
+    is enforced (``sandbox/limits.py``).
     """
     state = bulk.state
     planned: list[Planned] = []
@@ -189,7 +192,13 @@ def plan_bulk(
                 )
             )
             if not isinstance(result, str) and account is not None and day_count is not None:
-                result = _over_daily_limit(result, account, day_count, claimed) or result
+                mine = claimed.get(account_id, [])
+                result = (
+                    over_daily_limit(
+                        result.state, result.scheduled_at, account, day_count, mine, publer_plan
+                    )
+                    or result
+                )
             if isinstance(result, str):
                 name = str(account["name"]) if account else None
                 provider = str(account["provider"]) if account else None
@@ -199,41 +208,6 @@ def plan_bulk(
             if result.scheduled_at is not None and state != "draft":
                 claimed.setdefault(account_id, []).append(result.scheduled_at)
     return Outcome(planned, failures)
-
-
-def _over_daily_limit(
-    planned: Planned,
-    account: Mapping[str, object],
-    day_count: Callable[[str, datetime], int],
-    claimed: Mapping[str, list[datetime]],
-) -> str | None:
-    """Publer's failure when the account already has its plan's posts in the rolling 24 hours
-    up to this one (docs/publer-api.md §1)."""
-    when = planned.scheduled_at
-    if when is None or planned.state == "draft":
-        return None
-    provider, account_id = str(account["provider"]), str(account["id"])
-    if provider not in facts.DAILY_LIMITS:
-        return None
-    limit = facts.daily_limit(provider, str(account.get("type") or ""))
-    window = [t for t in claimed.get(account_id, []) if when - DAY < t <= when]
-    if day_count(account_id, when) + len(window) < limit:
-        return None
-    return facts.DAILY_LIMIT_MESSAGE.format(limit=limit, provider=provider)
-
-
-def day_counter(posts: Iterable[Mapping[str, object]]) -> Callable[[str, datetime], int]:
-    """``day_count`` over the posts the store holds (read once per request)."""
-    times: dict[str, list[datetime]] = {}
-    for post in posts:
-        when = parse_time(post.get("scheduled_at"))
-        if when is not None and post.get("state") not in ("draft", "draft_private", "draft_public"):
-            times.setdefault(str(post.get("account_id")), []).append(when)
-
-    def count(account_id: str, when: datetime) -> int:
-        return sum(1 for t in times.get(account_id, []) if when - DAY < t <= when)
-
-    return count
 
 
 def _over_limit(account: Mapping[str, object], first: dict[str, list[str]]) -> str | None:

@@ -26,7 +26,7 @@ import httpx
 
 from contentctl.errors import ConfigError
 from contentctl.model import Config
-from contentctl.publer_facts import RATE_LIMIT_REQUESTS
+from contentctl.publer_facts import DEFAULT_PUBLER_PLAN, RATE_LIMIT_REQUESTS
 from contentctl.sandbox.app import PREFIX, SandboxApp
 from contentctl.sandbox.faults import Faults, Variants
 from contentctl.sandbox.seed import SANDBOX_API_KEY, default_db_path, seed
@@ -63,13 +63,18 @@ def in_process_transport(
     faults: Faults | None = None,
     rate_limit: int | None = RATE_LIMIT_REQUESTS,
     variants: Variants | None = None,
+    publer_plan: str | None = DEFAULT_PUBLER_PLAN,
 ) -> SandboxTransport:
-    """A transport serving the sandbox in this process (base URL ``IN_PROCESS_BASE_URL``)."""
+    """A transport serving the sandbox in this process (base URL ``IN_PROCESS_BASE_URL``).
+
+    ``publer_plan`` sets whose daily post limits the jobs enforce; None turns them off.
+    """
     if db is None:
         db = default_db_path(config) if config is not None else ":memory:"
     store = Store(db)
     seed(store, config)
-    return SandboxTransport(SandboxApp(store, clock, faults, rate_limit, variants=variants))
+    app = SandboxApp(store, clock, faults, rate_limit, variants=variants, publer_plan=publer_plan)
+    return SandboxTransport(app)
 
 
 class _Handler(ServerHandler):
@@ -146,13 +151,15 @@ def serve(
     variants: Variants | None = None,
     stop: threading.Event | None = None,
     clock_skew: float = 0.0,
+    publer_plan: str | None = DEFAULT_PUBLER_PLAN,
 ) -> None:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set), then return."""
     address = _loopback(host)
     store = Store(db)
     try:
         info = seed(store, config)
-        app = SandboxApp(store, None, faults, rate_limit, variants=variants, clock_skew=clock_skew)
+        app = SandboxApp(store, None, faults, rate_limit, variants=variants,
+                         clock_skew=clock_skew, publer_plan=publer_plan)  # fmt: skip
         server_class = _Server6 if ":" in address else _Server
         try:
             server = server_class((address, port), _RequestHandler)

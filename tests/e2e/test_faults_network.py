@@ -33,8 +33,12 @@ NO_FAULTS = {
 ALIASES = list(ACCOUNTS)
 
 
+# 125 posts a day per account: more than Publer's daily limits, which are not under test
+UNLIMITED = ("--rate-limit", "0", "--no-daily-limits")
+
+
 def served(*flags: str) -> Any:
-    return pytest.param(("--rate-limit", "0", *flags), id=" ".join(flags))
+    return pytest.param((*UNLIMITED, *flags), id=" ".join(flags))
 
 
 def planned() -> dict[tuple[str, str], tuple[str, str]]:
@@ -120,9 +124,9 @@ def one_error_line(stderr: str) -> str:
         # 503s, a batch answered 503 three times is reported failed (0.4)
         # jobs run at once (--job-delay 0): how many polls a job takes, and so which request
         # each seeded 503 meets, must not depend on timing
-        (("--rate-limit", "0", "--job-delay", "0", "--error-rate", "0.2", "--seed", "3"), False),
+        ((*UNLIMITED, "--job-delay", "0", "--error-rate", "0.2", "--seed", "3"), False),
         # (seed 9: the plan's refresh and the adoption look-up get through its 503s)
-        (("--rate-limit", "0", "--job-delay", "0", "--error-rate", "0.4", "--seed", "9"), True),
+        ((*UNLIMITED, "--job-delay", "0", "--error-rate", "0.4", "--seed", "9"), True),
     ],
     indirect=["project"],
     ids=["error-rate 0.2", "error-rate 0.4"],

@@ -1,0 +1,98 @@
+"""Publer's daily post limits per social account, on by default in the sandbox.
+
+https://publer.com/docs/getting-started/rate-limits: each social account takes a
+fixed number of posts in any rolling 24 hours, by network and Publer plan; the
+excess fails per account inside a ``complete`` job, never as an HTTP error.
+The sandbox plays the Business plan unless ``sandbox serve --publer-plan`` (or
+``in_process_transport(publer_plan=...)``) says another, and ``--no-daily-limits``
+(``publer_plan=None``) turns the rule off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import HEADERS
+from contract_support import Remote, Served, _client, _finish_setup, _project, at, spawn
+
+import contentctl.sandbox as sb
+
+TELEGRAM = "Daily limit of {limit} posts in 24 hours reached for this telegram account"
+
+
+def _bulk(remote: Remote, count: int, *, start: float = 10) -> dict[str, Any]:
+    """``count`` telegram posts two minutes apart from ``start`` minutes after NOW."""
+    account = remote.id("telegram")
+    posts = [{"networks": {"telegram": {"type": "status", "text": f"note {i}"}},
+              "accounts": [{"id": account, "scheduled_at": at(start + 2 * i)}]}
+             for i in range(count)]  # fmt: skip
+    return {"state": "scheduled", "posts": posts}
+
+
+def _failed(job: dict[str, Any]) -> dict[str, list[str]]:
+    return {index: [f["message"] for f in group] for index, group in
+            job["payload"]["failures"].items()}  # fmt: skip
+
+
+def test_the_business_plan_fails_the_sixteenth_telegram_post_of_a_day(remote: Remote) -> None:
+    job = remote.run(_bulk(remote, 16))
+    assert job["status"] == "complete"
+    assert _failed(job) == {"15": [TELEGRAM.format(limit=15)]}
+    assert len(remote.posts(state="scheduled")) == 15
+
+
+def test_a_later_bulk_counts_what_the_account_already_holds(remote: Remote) -> None:
+    assert _failed(remote.run(_bulk(remote, 15))) == {}
+    # one more inside the same 24 hours fails; the day after, the window has moved on
+    assert _failed(remote.run(_bulk(remote, 1, start=40))) == {"0": [TELEGRAM.format(limit=15)]}
+    assert _failed(remote.run(_bulk(remote, 1, start=24 * 60 + 40))) == {}
+
+
+def test_drafts_do_not_count_against_the_limit(remote: Remote) -> None:
+    drafts = {**_bulk(remote, 16), "state": "draft"}
+    assert _failed(remote.run(drafts)) == {}
+    assert _failed(remote.run(_bulk(remote, 15, start=100))) == {}
+
+
+def _own(mode: str, folder: Path, plan: str | None) -> tuple[Remote, Served | None]:
+    """A sandbox of its own on ``plan`` (None: no daily limits), in process or served."""
+    if mode == "inprocess":
+        transport = sb.in_process_transport(_project(folder), db=folder / "sandbox.db",
+                                            publer_plan=plan)  # fmt: skip
+        client = httpx.Client(transport=transport, base_url=sb.IN_PROCESS_BASE_URL,
+                              headers=HEADERS)  # fmt: skip
+        server = None
+    else:
+        server = spawn(
+            folder, *(["--no-daily-limits"] if plan is None else ["--publer-plan", plan])
+        )
+        client = _client(server.url)
+    return _finish_setup(Remote(mode, client, sb.DEFAULT_WORKSPACE_ID, sb.SANDBOX_API_KEY)), server
+
+
+@pytest.mark.parametrize("mode", ["inprocess", "http"])
+@pytest.mark.parametrize(("plan", "taken"), [("free", 5), ("professional", 10), (None, 16)])
+def test_the_plan_sets_the_limit_and_none_turns_it_off(
+    mode: str, plan: str | None, taken: int, tmp_path: Path
+) -> None:
+    remote, server = _own(mode, tmp_path, plan)
+    try:
+        job = remote.run(_bulk(remote, 16))
+        wanted = {str(i): [TELEGRAM.format(limit=taken)] for i in range(taken, 16)}
+        assert _failed(job) == wanted
+        assert len(remote.posts(state="scheduled")) == taken
+    finally:
+        remote.client.close()
+        if server is not None:
+            server.stop()
+
+
+def test_an_unknown_plan_is_refused_before_the_sandbox_starts(tmp_path: Path) -> None:
+    from contentctl.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown Publer plan 'gold': free, professional, "
+                                          "business"):  # fmt: skip
+        sb.in_process_transport(None, db=tmp_path / "s.db", publer_plan="gold")
