@@ -54,7 +54,7 @@ def import_posts(
     from contentctl.apply.refresh import adopted_entry
     from contentctl.errors import ConfigError, ManifestError
     from contentctl.files import atomic_write
-    from contentctl.manifest.importer import render, to_manifests
+    from contentctl.manifest.importer import created_times, render, to_manifests
     from contentctl.publer.connect import connect
     from contentctl.state.backends import open_backend
 
@@ -82,7 +82,10 @@ def import_posts(
         imported, skipped = to_manifests([p for p in listed if p.id not in known], config)
         if imported:
             atomic_write(target, render(imported).encode("utf-8"))
-            targets = pipeline.desired_targets(config, pipeline.check(config))
+            # on Publer already, so their times are not judged as new posts' (a published one's)
+            created = {**pipeline.created_keys(state), **created_times(imported, config)}
+            checked = pipeline.check(config, created=created)
+            targets = pipeline.desired_targets(config, checked)
             by_key = {t.key: t for t in targets}
             now = datetime.now(UTC)
             for item in imported:

@@ -3,27 +3,42 @@
 ``to_manifests(posts, config)`` turns each listed ``RemotePost`` into one
 manifest post on its account (``ImportedPost``), with a stable id (a slug of
 its first words and the end of Publer's id, so importing again gives the
-same id), its time in the config's zone, its method (scheduled and published
-posts by their time, drafts dated or not, ideas), its text, title and the
-labels the config does not add anyway. Posts it cannot write faithfully
-(media, auto-scheduled, recycling, recurring, an unknown account) are
-skipped with the reason. ``render(imported)`` is the manifest file's text, in
+same id), its time in the config's zone, and its method: scheduled and
+published posts by their time, drafts dated or not, ideas, recycling (with
+its ``recycling`` rule) and recurring (with its ``recurring`` rule). The
+content is what the listing holds, said the way the manifest says it (the
+inverse of ``plan.shapes.wire_type``): the type (reel, story, short, a
+LinkedIn document, a Google event or offer by their ``details.type``), text,
+title, media by their Publer media ids (``media: - id:``, so nothing is
+downloaded), the link preview, the network's own fields (a Facebook link
+carousel's ``sublinks``, a poll's ``options``, a YouTube ``category`` and
+tags, ``details``…) and the labels the config does not add anyway. Posts it
+cannot write faithfully are skipped with the reason: auto-scheduled ones
+(the listing gives Publer's slot, not the range asked for), a pin whose board
+the listing does not name, an account not in the config, a post with
+neither text nor media. ``render(imported)`` is the manifest file's text, in
 the form ``contentctl fmt`` writes. No I/O here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from contentctl import publer_facts as facts
 from contentctl.manifest.fmt import format_text
 from contentctl.model import Config, JSONObject, JSONValue
 from contentctl.publer import RemotePost
 
 IDEAS = ("draft_private", "draft_public")
+# The listing's fields that are the post's own content, beyond type, text, title and media.
+CONTENT_FIELDS = ("url", "link", "sublinks", "options", "duration", "question", "excerpt",
+                  "categories", "tags", "category", "album_id", "details")  # fmt: skip
+MEDIA_FIELDS = ("id", "type", "alt_text", "caption")  # a library item, as the manifest names it
+NEEDS_BOARD = frozenset({"pinterest"})  # the pin's board is an account option of the bulk
 
 
 @dataclass(frozen=True)
@@ -52,25 +67,9 @@ def to_manifests(
         if reason:
             skipped.append(Skipped(post.id, reason))
             continue
-        state = (post.state or "scheduled").lower()
-        document: JSONObject = {"id": stable_id(post)}
-        alias = "-"
-        if state in IDEAS:
-            document["method"] = state
-        else:
-            alias = aliases[str(post.account_id)]
-            if state.startswith("draft"):
-                document["method"] = "draft"
-            if post.scheduled_at:
-                local = datetime.fromisoformat(post.scheduled_at).astimezone(zone)
-                document["at"] = local.strftime("%Y-%m-%dT%H:%M")
-            accounts: list[JSONValue] = [alias]
-            document["accounts"] = accounts
-        document["type"] = "status"
-        title = post.raw.get("title")
-        if isinstance(title, str) and title:
-            document["title"] = title
-        document["text"] = post.text
+        alias = "-" if _state(post) in IDEAS else aliases[str(post.account_id)]
+        document: JSONObject = {"id": stable_id(post), **_method(post, alias, zone)}
+        document.update(content(post))
         labels = _labels(post.raw.get("labels"), config.labels)
         if labels:
             document["labels"] = labels
@@ -90,26 +89,145 @@ def render(imported: Sequence[ImportedPost]) -> str:
     return format_text(header + "".join(f"---\n{doc}" for doc in documents), source="import")
 
 
+def created_times(
+    imported: Sequence[ImportedPost], config: Config
+) -> dict[tuple[str, str], str | None]:
+    """(post id, alias) → time of each imported post as its manifest reads: already on Publer,
+    so the check does not judge its time as a new post's (a published post's is past)."""
+    zone = ZoneInfo(config.timezone)
+    out: dict[tuple[str, str], str | None] = {}
+    for item in imported:
+        at = item.document.get("at")
+        when = datetime.fromisoformat(at).replace(tzinfo=zone) if isinstance(at, str) else None
+        out[(item.post_id, item.alias)] = (
+            when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+        )
+    return out
+
+
 def stable_id(post: RemotePost) -> str:
     words = re.findall(r"[a-z0-9]+", post.text.lower())[:5]
     slug = "-".join(words)[:40].strip("-") or "post"
     return f"{slug}-{post.id[-6:].lower()}"
 
 
+def content(post: RemotePost) -> JSONObject:
+    """The post's content as a manifest writes it: type, text, title, media, link, details…"""
+    raw = post.raw
+    given = raw.get("details")
+    details: dict[str, JSONValue] = dict(given) if isinstance(given, dict) else {}
+    out: JSONObject = {"type": _manifest_type(post, details)}
+    title = raw.get("title")
+    if isinstance(title, str) and title:
+        out["title"] = title
+    if post.text:
+        out["text"] = post.text
+    media = [_media_item(m) for m in _list(raw.get("media")) if isinstance(m, dict)]
+    if media:
+        out["media"] = [m for m in media if m]
+    link = raw.get("link")
+    for key in CONTENT_FIELDS:
+        value = details if key == "details" else raw.get(key)
+        if value in (None, "", [], {}):
+            continue
+        if key == "url" and out["type"] == "link" and isinstance(link, dict) and link:
+            continue  # a link post's url is in its link object
+        if key == "link" and out["type"] != "link":
+            continue
+        out[key] = value
+    return out
+
+
+def _manifest_type(post: RemotePost, details: dict[str, JSONValue]) -> str:
+    """The manifest's type for Publer's (``plan.shapes.wire_type`` the other way round)."""
+    kind = post.type or "status"
+    sub = details.get("type")
+    provider = post.network or ""
+    said = None
+    if isinstance(sub, str) and facts.SHORTHAND_TYPES.get(sub) == kind:
+        said = sub  # reel, story, short
+    elif provider == "linkedin" and sub == "document" and kind == facts.DOCUMENT_WIRE_TYPE:
+        said = "document"
+    elif provider == "google" and sub in ("event", "offer") and kind == facts.GOOGLE_WIRE_TYPE:
+        said = str(sub)
+    if said is None:
+        return kind
+    details.pop("type", None)
+    return said
+
+
+def _media_item(item: Mapping[str, JSONValue]) -> JSONObject:
+    """A media item by its Publer media id: already in Publer, so nothing is downloaded."""
+    out: JSONObject = {}
+    for key in MEDIA_FIELDS:
+        value = item.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            out[key] = str(value)
+    return out if "id" in out else {}
+
+
+def _method(post: RemotePost, alias: str, zone: ZoneInfo) -> JSONObject:
+    state = _state(post)
+    if state in IDEAS:
+        return {"method": state}
+    out: JSONObject = {}
+    recurring = post.raw.get("recurring")
+    recycling = post.raw.get("recycling")
+    if state == "recurring" or isinstance(recurring, dict):
+        out["method"] = "recurring"
+    elif isinstance(recycling, dict):
+        out["method"] = "recycling"
+    elif state.startswith("draft"):
+        out["method"] = "draft"
+    if post.scheduled_at:
+        out["at"] = _local(post.scheduled_at, zone)
+    accounts: list[JSONValue] = [alias]
+    out["accounts"] = accounts
+    if isinstance(recycling, dict):
+        out["recycling"] = {k: v for k, v in recycling.items() if v is not None}
+    if isinstance(recurring, dict):
+        out["recurring"] = _recurring(recurring, zone)
+    return out
+
+
+def _recurring(rule: Mapping[str, JSONValue], zone: ZoneInfo) -> JSONObject:
+    """Publer's timestamped rule as the manifest writes it: days (the time is in ``at``)."""
+    out: JSONObject = {}
+    for key in ("repeat", "repeat_rate", "days_of_week", "start_date", "end_date"):
+        value = rule.get(key)
+        if value is None or (key == "repeat_rate" and value == 1):
+            continue
+        if key in ("start_date", "end_date") and isinstance(value, str) and "T" in value:
+            value = datetime.fromisoformat(value).astimezone(zone).date().isoformat()
+        out[key] = value
+    return out
+
+
+def _local(when: str, zone: ZoneInfo) -> str:
+    local = datetime.fromisoformat(when).astimezone(zone)
+    return local.strftime("%Y-%m-%dT%H:%M" if local.second == 0 else "%Y-%m-%dT%H:%M:%S")
+
+
 def _unsupported(post: RemotePost, aliases: dict[str, str]) -> str:
     raw = post.raw
-    state = (post.state or "scheduled").lower()
-    if raw.get("has_media") or raw.get("media"):
-        return "it has media (import writes text posts only)"
-    if raw.get("auto") or raw.get("recycling") or raw.get("recurring") or state == "recurring":
-        return "it is auto-scheduled, recycled or recurring"
-    if post.type not in (None, "status"):
-        return f"its type is {post.type} (import writes status posts only)"
+    state = _state(post)
+    if raw.get("auto"):
+        return "it is auto-scheduled (Publer's listing gives its slot, not the range asked for)"
     if state not in IDEAS and str(post.account_id) not in aliases:
         return f"its account {post.account_id} is not in contentctl.yaml"
-    if not post.text.strip():
-        return "it has no text"
+    if post.network in NEEDS_BOARD and not raw.get("album_id"):
+        return "it is a pin whose board Publer's listing does not name"
+    if not post.text.strip() and not _list(raw.get("media")):
+        return "it has neither text nor media"
     return ""
+
+
+def _state(post: RemotePost) -> str:
+    return (post.state or "scheduled").lower()
+
+
+def _list(value: JSONValue | None) -> list[JSONValue]:
+    return value if isinstance(value, list) else []
 
 
 def _labels(value: JSONValue | None, defaults: Sequence[str]) -> list[JSONValue]:

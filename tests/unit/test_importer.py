@@ -6,6 +6,7 @@ from pathlib import Path
 
 from contentctl.config import load_config
 from contentctl.manifest.importer import render, stable_id, to_manifests
+from contentctl.model import Config
 from contentctl.publer import RemotePost
 
 FB = "65f0a1b2c3d4e5f607180001"
@@ -38,7 +39,6 @@ def test_each_post_becomes_one_manifest_post_with_a_stable_id(tmp_path: Path) ->
         remote("6b0f00000000000000d4e5f6", state="draft"),
         remote("6b0f0000000000000000idea", state="draft_private", account_id=None),
         remote("6b0f0000000000000000auto", auto=True, scheduled_at="2027-03-02T08:00:00Z"),
-        remote("6b0f000000000000000media", media=[{"id": "m"}]),
     ]
     imported, skipped = to_manifests(posts, config)
     assert [i.document for i in imported] == [
@@ -50,10 +50,81 @@ def test_each_post_becomes_one_manifest_post_with_a_stable_id(tmp_path: Path) ->
          "type": "status", "text": "Hello there, friends of tea", "labels": ["spring"]},
     ]  # fmt: skip
     assert [(s.remote_id, s.reason) for s in skipped] == [
-        ("6b0f000000000000000media", "it has media (import writes text posts only)"),
-        ("6b0f0000000000000000auto", "it is auto-scheduled, recycled or recurring"),
-    ]
+        ("6b0f0000000000000000auto",
+         "it is auto-scheduled (Publer's listing gives its slot, not the range asked for)"),
+    ]  # fmt: skip
     assert stable_id(posts[0]) == imported[2].post_id  # the same id every time
     text = render(imported)
     assert text.startswith("# Imported from Publer by `contentctl import`.\n---\nid: ")
     assert text.count("\n---\n") == 3  # a separator before each of the three posts
+
+
+def _config(tmp_path: Path) -> Config:
+    (tmp_path / "contentctl.yaml").write_text(
+        "workspace: 6650f1c2a1b2c3d4e5f60718\nendpoint: sandbox\ntimezone: Europe/Berlin\n"
+        f"accounts:\n  fb: {{id: {FB}, provider: facebook}}\n"
+        f"  li: {{id: {LI}, provider: linkedin}}\n  pin: {{id: {PIN}, provider: pinterest}}\n"
+        "defaults:\n  labels: [contentctl]\n",
+        encoding="utf-8",
+    )
+    return load_config(tmp_path / "contentctl.yaml", {})
+
+
+LI = "65f0a1b2c3d4e5f607180002"
+PIN = "65f0a1b2c3d4e5f607180003"
+LIBRARY = {"id": "6b0f00000000000000med1a", "type": "photo", "alt_text": "A teapot",
+           "path": "https://cdn.example/a.png", "thumbnail": "https://cdn.example/a.png",
+           "caption": None}  # fmt: skip
+
+
+def test_media_posts_are_written_with_their_publer_media_ids_in_the_manifests_form(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    at = "2027-03-01T08:00:00.000+00:00"
+    posts = [
+        remote("6b0f0000000000000000pho1", type="photo", media=[LIBRARY], scheduled_at=at,
+               network="facebook", text="A photo"),
+        remote("6b0f0000000000000000reel", type="video", details={"type": "reel", "feed": True},
+               media=[{**LIBRARY, "id": "v1", "type": "video"}], scheduled_at=at,
+               network="facebook", text="A reel"),
+        remote("6b0f00000000000000000doc", type="photo", details={"type": "document"},
+               account_id=LI, network="linkedin", title="Menu", scheduled_at=at, text="A doc",
+               media=[{**LIBRARY, "id": "d1", "type": "document", "alt_text": None}]),
+        remote("6b0f00000000000000000lnk", type="link", url="https://k.example/a",
+               link={"url": "https://k.example/a", "title": "A"}, scheduled_at=at,
+               network="facebook", text="A link", recycling={"gap": 4, "gap_freq": "Week",
+                                                             "expire_count": None}),
+        remote("6b0f00000000000000000rec", state="recurring", type="status", network="facebook",
+               scheduled_at="2027-04-05T08:00:00.000+02:00", text="Every Monday",
+               recurring={"repeat_rate": 1, "repeat": "weekly", "days_of_week": [1],
+                          "start_date": "2027-04-05T08:00:00+02:00",
+                          "end_date": "2027-06-28T23:59:59+02:00"}),
+        remote("6b0f00000000000000000pin", type="photo", account_id=PIN, network="pinterest",
+               media=[LIBRARY], scheduled_at=at, text="A pin"),
+    ]  # fmt: skip
+    imported, skipped = to_manifests(posts, config)
+    by_id = {i.remote.id[-4:]: i.document for i in imported}
+    assert by_id["pho1"] == {
+        "id": "a-photo-00pho1", "at": "2027-03-01T09:00", "accounts": ["fb"], "type": "photo",
+        "text": "A photo",
+        "media": [{"id": LIBRARY["id"], "type": "photo", "alt_text": "A teapot"}],
+    }  # fmt: skip
+    assert by_id["reel"]["type"] == "reel"  # Publer's video + details.type, as the manifest says
+    assert by_id["reel"]["details"] == {"feed": True}
+    assert (by_id["0doc"]["type"], by_id["0doc"]["title"]) == ("document", "Menu")
+    assert by_id["0doc"]["media"] == [{"id": "d1", "type": "document"}]
+    assert {k: by_id["0lnk"][k] for k in ("method", "type", "link", "recycling")} == {
+        "method": "recycling", "type": "link", "link": {"url": "https://k.example/a", "title": "A"},
+        "recycling": {"gap": 4, "gap_freq": "Week"},
+    }  # fmt: skip
+    assert "url" not in by_id["0lnk"]  # a link post's url is in its link object
+    assert {k: by_id["0rec"][k] for k in ("method", "at", "recurring")} == {
+        "method": "recurring", "at": "2027-04-05T08:00",
+        "recurring": {"repeat": "weekly", "days_of_week": [1], "start_date": "2027-04-05",
+                      "end_date": "2027-06-28"},
+    }  # fmt: skip
+    assert [(s.remote_id, s.reason) for s in skipped] == [
+        ("6b0f00000000000000000pin", "it is a pin whose board Publer's listing does not name")
+    ]
+    assert "path" not in render(imported)  # nothing to download: Publer's ids only
