@@ -51,6 +51,9 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # what was built lives until the run ends: frozen, the collector's next pass
+            # does not walk all of it (a full pass after a 10,000-post plan cost ~0.3 s CPU)
+            gc.freeze()
             gc.enable()
 
 
