@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -32,6 +33,7 @@ from contentctl.errors import (
 from contentctl.model import JSONObject, JSONValue
 from contentctl.publer.clock import RemoteClock
 from contentctl.publer.jobs import JobState, JobStatus, media_items, parse_job_status
+from contentctl.publer.library import link_card, media_page, media_query
 from contentctl.publer.pages import collect_pages, posts_query, records
 from contentctl.publer.posts import RemotePost
 from contentctl.publer.ratelimit import RateBudget
@@ -41,6 +43,7 @@ from contentctl.publer_facts import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECON
 DEFAULT_BASE_URL = "https://app.publer.com/api/v1"
 MAX_POLL_INTERVAL = 15.0
 DELETE_CHUNK = 100
+MAX_MEDIA_PAGES = 500  # 10,000 media, 20 a page
 
 
 def _user_agent() -> str:
@@ -327,6 +330,23 @@ class PublerClient:
         return found
 
     # -- plumbing -----------------------------------------------------------------
+
+    def list_media(self, **filters: Any) -> list[JSONObject]:
+        """``GET /media`` with ``library.media_query``'s filters, every page."""
+        base = media_query(**filters)
+        found: list[JSONObject] = []
+        for page in range(MAX_MEDIA_PAGES):
+            items, total = media_page(self._get("/media", params=[*base, ("page", str(page))]))
+            found.extend(items)
+            if filters.get("ids") or not items or (total is not None and len(found) >= total):
+                return found
+        raise PublerServerError(f"GET /media: still more pages after {MAX_MEDIA_PAGES}")
+
+    def link_preview(self, url: str) -> JSONObject:
+        """``POST /posts/links``: Publer's preview of ``url`` (title, description, images…)."""
+        response = self._wire.send("POST", "/posts/links", json={"url": url},
+                                   headers=self._headers())  # fmt: skip
+        return link_card(self._wire.json(response, "POST /posts/links"))
 
     def _headers(self, *, workspace: bool = True, json_body: bool = True) -> dict[str, str]:
         headers = {"Content-Type": "application/json"} if json_body else {}

@@ -32,7 +32,7 @@ from contentctl.publer_facts import (
     RATE_LIMIT_REQUESTS,
     RATE_LIMIT_WINDOW_SECONDS,
 )
-from contentctl.sandbox import endpoints, media, workspace_options
+from contentctl.sandbox import endpoints, links, media, workspace_options
 from contentctl.sandbox.faults import Faults, FaultState, Variants
 from contentctl.sandbox.jobs import RequestRejected
 from contentctl.sandbox.store import Store
@@ -69,6 +69,7 @@ ROUTES = (
     ),
     _route("GET", "/job_status/{id}", endpoints.job_status),
     _route("GET", "/posts", endpoints.list_posts),
+    _route("POST", "/posts/links", links.link_preview),
     _route("PUT", "/posts/{id}", endpoints.update_post),
     _route("DELETE", "/posts", endpoints.delete_posts),
     _route("POST", "/media", media.upload),

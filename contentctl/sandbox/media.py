@@ -15,10 +15,10 @@ from email.policy import HTTP
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from contentctl.publer_facts import KIND_OF_EXTENSION
+from contentctl.publer_facts import KIND_OF_EXTENSION, MEDIA_KINDS
 from contentctl.sandbox.endpoints import Context, add_job, new_id
 from contentctl.sandbox.jobs import RequestRejected, format_time
-from contentctl.sandbox.values import JSONObject
+from contentctl.sandbox.values import JSONObject, objects
 from contentctl.sandbox.wsgi import Request, Response, errors
 
 CDN = "https://cdn.sandbox.invalid/uploads"
@@ -124,24 +124,73 @@ def from_url(req: Request, ctx: Context) -> Response:
     return add_job(ctx, new_id(ctx.now), created)
 
 
+# GET /media ``source[]`` values (MEDIAREF's OAS); an item's source is its ``source`` field,
+# ``favorites`` its favourite flag, and a file uploaded here is ``upload``.
+MEDIA_SOURCES = ("canva", "vista", "postnitro", "contentdrips", "openai", "favorites", "upload")
+_BOOLEANS = {"true": True, "false": False}
+
+
 def list_media(req: Request, ctx: Context) -> Response:
+    """``GET /media`` as MEDIAREF's OAS block has it: ``ids`` (comma-separated, the OAS's
+    ``explode: false``, or repeated ``ids[]``) picks items and ignores the rest; otherwise
+    ``types[]``, ``used[]``, ``source[]``, ``labels[]`` and ``search`` (name or caption)
+    filter and ``page`` pages, 20 an answer: ``{media, total}``.
+    https://publer.com/docs/api-reference/media"""
     found = ctx.store.media(ctx.workspace_id)
-    ids = req.values("ids")
+    ids = {part for value in req.values("ids") for part in value.split(",") if part}
     if ids:
         found = [m for m in found if m["id"] in ids]
         return Response(200, {"media": found, "total": len(found)})
-    types = req.values("types")
+    types = _choices(req, "types", (*MEDIA_KINDS,))
     if types:
         found = [m for m in found if m["type"] in types]
+    used = {_BOOLEANS[v] for v in _choices(req, "used", tuple(_BOOLEANS))}
+    if len(used) == 1:
+        in_posts = _used_media(ctx)
+        found = [m for m in found if (m["id"] in in_posts) in used]
+    sources = _choices(req, "source", MEDIA_SOURCES)
+    if sources:
+        found = [m for m in found if _sources(m) & sources]
+    labels = set(req.values("labels"))
+    if labels:
+        found = [m for m in found if _label_names(m.get("labels")) & labels]
     search = (req.value("search") or "").lower()
     if search:
-        found = [m for m in found if search in str(m.get("name") or "").lower()]
+        found = [
+            m for m in found if search in f"{m.get('name') or ''}\n{m.get('caption') or ''}".lower()
+        ]
     try:
         page = max(0, int(req.value("page") or 0))
     except ValueError:
         raise RequestRejected(400, "page must be a whole number") from None
     window = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     return Response(200, {"media": window, "total": len(found)})
+
+
+def _choices(req: Request, name: str, allowed: tuple[str, ...]) -> set[str]:
+    """The values of ``name[]``, each one of ``allowed``, or a 400."""
+    given = set(req.values(name))
+    if given - set(allowed):
+        raise RequestRejected(400, f"{name}[] takes {', '.join(allowed)}")
+    return given
+
+
+def _sources(media: JSONObject) -> set[str]:
+    source = media.get("source")
+    found = {source if isinstance(source, str) and source in MEDIA_SOURCES else "upload"}
+    return found | ({"favorites"} if media.get("favorite") else set())
+
+
+def _label_names(value: object) -> set[str]:
+    items = value if isinstance(value, list) else []
+    return {str(x.get("name") if isinstance(x, dict) else x) for x in items}
+
+
+def _used_media(ctx: Context) -> set[str]:
+    """The ids of media some post of the workspace shows."""
+    return {
+        str(m.get("id")) for p in ctx.store.posts(ctx.workspace_id) for m in objects(p.get("media"))
+    }
 
 
 def image_size(data: bytes) -> tuple[int | None, int | None]:
