@@ -24,6 +24,24 @@ _dump = partial(
 )
 
 
+class Rendered(dict[str, object]):
+    """A JSON object that keeps its one-line text: rendered once, however often it is written.
+
+    The state's records hand these out (``records.Entry.document``) so a write
+    re-encodes only the entries that changed; never mutate one after its text is read.
+    """
+
+    __slots__ = ("_text",)
+
+    @property
+    def text(self) -> str:
+        try:
+            return self._text
+        except AttributeError:
+            self._text: str = _dump(self)
+            return self._text
+
+
 def members(document: Mapping[str, object]) -> dict[str, str]:
     """Each top-level member but ``serial``, rendered; raises ValueError for NaN and the like."""
     return {
@@ -52,6 +70,7 @@ def text_of(rendered: Mapping[str, str], serial: int) -> str:
 def _member(key: str, value: object, depth: int, level: int) -> str:
     pad = "  " * level
     if depth == 0 or not isinstance(value, Mapping) or not value:
-        return f"{pad}{_dump(key)}: {_dump(value)}"
+        text = value.text if isinstance(value, Rendered) else _dump(value)
+        return f"{pad}{_dump(key)}: {text}"
     inner = ",\n".join(_member(k, value[k], depth - 1, level + 1) for k in sorted(value))
     return f"{pad}{_dump(key)}: {{\n{inner}\n{pad}}}"

@@ -16,10 +16,10 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
 
 from contentctl.model import JSONObject
 from contentctl.state import fileformat
@@ -91,6 +91,11 @@ class Entry:
     last_error: str | None
     created_at: str
     updated_at: str
+    _doc: fileformat.Rendered | None = field(default=None, init=False, repr=False, compare=False)
+
+    def document(self) -> EntryJSON:
+        """``to_json()`` made once and kept with its text, so a write re-encodes only changes."""
+        return cast(EntryJSON, _rendered(self, self.to_json))
 
     def to_json(self) -> EntryJSON:
         return {
@@ -234,6 +239,11 @@ class Intent:
     bulk_state: str
     job_id: str | None
     items: tuple[IntentItem, ...]
+    _doc: fileformat.Rendered | None = field(default=None, init=False, repr=False, compare=False)
+
+    def document(self) -> IntentJSON:
+        """``to_json()`` made once and kept with its text (an intent holds up to 500 items)."""
+        return cast(IntentJSON, _rendered(self, self.to_json))
 
     def to_json(self) -> IntentJSON:
         return {
@@ -325,11 +335,11 @@ class State:
         """The JSON document; its specs are this state's own dicts, so don't mutate it."""
         document: StateJSON = {
             "format_version": self.format_version,
-            "intents": {batch: intent.to_json() for batch, intent in self.intents.items()},
+            "intents": {batch: intent.document() for batch, intent in self.intents.items()},
             "lineage": self.lineage,
             "media": {sha: media.to_json() for sha, media in self.media.items()},
             "posts": {
-                post_id: {alias: entry.to_json() for alias, entry in accounts.items()}
+                post_id: {alias: entry.document() for alias, entry in accounts.items()}
                 for post_id, accounts in self.posts.items()
             },
             "serial": self.serial,
@@ -374,6 +384,14 @@ class State:
 
 def new_state(workspace_id: str) -> State:
     return State(serial=0, lineage=str(uuid.uuid4()), workspace_id=workspace_id)
+
+
+def _rendered(record: Entry | Intent, build: Callable[[], object]) -> fileformat.Rendered:
+    doc = record._doc  # made on first use: the records are frozen, their text cannot change
+    if doc is None:
+        doc = fileformat.Rendered(cast(dict[str, object], build()))
+        object.__setattr__(record, "_doc", doc)
+    return doc
 
 
 def _sorted_copy(document: StateJSON) -> StateJSON:
