@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from contentctl.publer_counting import Counting, measure, unit_of
+from contentctl.publer_extras import EXTRA_KEYS, extra_keys
 
 PROVIDERS = (
     "facebook", "instagram", "twitter", "linkedin", "pinterest", "youtube", "tiktok",
@@ -49,6 +50,7 @@ CONTENT_KEYS = (
     "type", "text", "title", "url", "media", "link", "sublinks", "options", "duration",
     "question", "details", "excerpt", "categories", "tags", "album_id", "comments",
     "share", "delete", "signature", "watermark", "category",
+    *EXTRA_KEYS,  # only under networks.<provider>: publer_extras.py
 )  # fmt: skip
 # Conditions of comments, auto-share and auto-delete (CALLBACKS, current page).
 CONDITION_RELATIONS = ("AND", "OR")
@@ -275,7 +277,7 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
     ),
     "twitter": NetworkRule(
         "twitter", ("status", "photo", "video", "link", "gif", "poll"),
-        _BASE | _LINKS | _POLLS | {"comments"},
+        _BASE | _LINKS | _POLLS | {"comments"} | extra_keys("twitter"),
         # 25,000 characters for X Premium long posts (OpenAPI TwitterNetworkContent).
         # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
         text_limit=280, long_text_limit=25_000, max_media=4, max_videos=1, mix_media=False,
@@ -328,24 +330,24 @@ RULES: Mapping[str, NetworkRule] = MappingProxyType({
     ),
     "telegram": NetworkRule(
         "telegram", ("status", "photo", "video", "link", "gif"),
-        _BASE | _LINKS,
+        _BASE | _LINKS | extra_keys("telegram"),
         text_limit=4_096, max_media=10, max_videos=10, editable_published=_TEXT,
     ),
     "mastodon": NetworkRule(
         "mastodon", ("status", "photo", "video", "link", "gif", "poll"),
-        _BASE | _LINKS | _POLLS | {"comments"},
+        _BASE | _LINKS | _POLLS | {"comments"} | extra_keys("mastodon"),
         text_limit=500, max_media=4, max_videos=1, mix_media=False,
         poll=PollRule(option_chars=50, max_days=7, question_key="text"),
         editable_published=_TEXT_TITLE,
     ),
     "threads": NetworkRule(
         "threads", ("status", "photo", "video", "link"),
-        _BASE | _LINKS | {"comments"},
+        _BASE | _LINKS | {"comments"} | extra_keys("threads"),
         text_limit=500, max_media=20, max_videos=20,
     ),
     "bluesky": NetworkRule(
         "bluesky", ("status", "photo", "video", "link"),
-        _BASE | _LINKS | {"comments"},
+        _BASE | _LINKS | {"comments"} | extra_keys("bluesky"),
         # Four photos: Bluesky's own limit [I].
         text_limit=300, max_media=4, max_videos=1, mix_media=False,
         # 300 graphemes: https://docs.bsky.app/docs/advanced-guides/post-richtext

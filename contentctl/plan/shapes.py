@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from contentctl import publer_facts as facts
 from contentctl.manifest.times import zone
 from contentctl.model import JSONObject, JSONValue, Post
+from contentctl.publer_extras import EXTRAS
 from contentctl.publer_facts import SHORTHAND_TYPES
 
 
@@ -48,6 +49,15 @@ def wire_type(provider: str, content: JSONObject) -> None:
         details = dict(_object(content.get("details")))
         details.setdefault("type", kind)
         content["details"] = details
+
+
+def wire_extras(provider: str, content: JSONObject) -> None:
+    """The network's OAS-only fields (Mastodon visibility, Telegram parse mode, X reply
+    settings, ...) renamed from the manifest's snake_case to the OAS spelling
+    (``publer_extras``)."""
+    for key, extra in EXTRAS.get(provider, {}).items():
+        if key in content:
+            content[extra.wire] = content.pop(key)
 
 
 def day_edge(value: JSONValue, tz: str, at: time) -> JSONValue:

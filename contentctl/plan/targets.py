@@ -28,7 +28,7 @@ from contentctl.files import open_regular
 from contentctl.manifest.content import effective_content, infer_type
 from contentctl.model import Config, JSONObject, JSONValue, Method, Post
 from contentctl.plan.media_digests import MediaDigests
-from contentctl.plan.shapes import day_edge, recurring_body, wire_type
+from contentctl.plan.shapes import day_edge, recurring_body, wire_extras, wire_type
 from contentctl.publer_facts import ACCOUNT_KEYS
 
 NO_ACCOUNT = "-"  # alias of an idea (draft_private / draft_public without accounts)
@@ -309,6 +309,7 @@ def _network_entry(
         # an idea's entry names its type too (every OAS *NetworkContent requires it)
         content.setdefault("type", infer_type(content))
     wire_type(provider, content)
+    wire_extras(provider, content)
     media = content.get("media")
     if isinstance(media, list):
         content["media"] = [

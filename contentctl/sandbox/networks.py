@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from contentctl import publer_facts as facts
+from contentctl.publer_extras import extra_problem
 from contentctl.sandbox.values import as_list, as_object
 
 MediaLookup = Callable[[str], Mapping[str, object] | None]
@@ -39,6 +40,9 @@ def check_content(
     for need in rule.requires:
         if need not in ("media", "album_id") and entry.get(need) in _BLANK:
             return f"{need.capitalize()} can't be blank"
+    problem = extra_problem(provider, entry)  # the OAS-only fields (publer_extras)
+    if problem:
+        return problem
     text = entry.get("text")
     if text is not None and not isinstance(text, str):
         return "Text must be a string"
