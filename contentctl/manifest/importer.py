@@ -12,7 +12,9 @@ LinkedIn document, a Google event or offer by their ``details.type``), text,
 title, media by their Publer media ids (``media: - id:``, so nothing is
 downloaded), the link preview, the network's own fields (a Facebook link
 carousel's ``sublinks``, a poll's ``options``, a YouTube ``category`` and
-tags, ``details``…) and the labels the config does not add anyway. Posts it
+tags, ``details``…), the OAS-only fields of Mastodon, Telegram, X, Threads and
+Bluesky under ``networks.<provider>`` (``publer_extras``), and the labels the
+config does not add anyway. Posts it
 cannot write faithfully are skipped with the reason: auto-scheduled ones
 (the listing gives Publer's slot, not the range asked for), a pin whose board
 the listing does not name, an account not in the config, a post with
@@ -32,6 +34,7 @@ from contentctl import publer_facts as facts
 from contentctl.manifest.fmt import format_text
 from contentctl.model import Config, JSONObject, JSONValue
 from contentctl.publer import RemotePost
+from contentctl.publer_extras import EXTRAS
 
 IDEAS = ("draft_private", "draft_public")
 # The listing's fields that are the post's own content, beyond type, text, title and media.
@@ -135,6 +138,11 @@ def content(post: RemotePost) -> JSONObject:
         if key == "link" and out["type"] != "link":
             continue
         out[key] = value
+    # the OAS-only fields of the network, under networks.<provider> as a manifest writes them
+    extras = {key: raw[extra.wire] for key, extra in EXTRAS.get(post.network or "", {}).items()
+              if raw.get(extra.wire) not in (None, "")}  # fmt: skip
+    if extras:
+        out["networks"] = {str(post.network): extras}
     return out
 
 
