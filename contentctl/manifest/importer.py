@@ -18,8 +18,8 @@ config does not add anyway. Posts it
 cannot write faithfully are skipped with the reason: auto-scheduled ones
 (the listing gives Publer's slot, not the range asked for), a pin whose board
 the listing does not name, an account not in the config, a post with
-neither text nor media. ``render(imported)`` is the manifest file's text, in
-the form ``contentctl fmt`` writes. No I/O here.
+neither text nor media, media without a Publer id. ``render(imported)`` is
+the manifest file's text, in the form ``contentctl fmt`` writes. No I/O here.
 """
 
 from __future__ import annotations
@@ -125,9 +125,11 @@ def content(post: RemotePost) -> JSONObject:
         out["title"] = title
     if post.text:
         out["text"] = post.text
-    media = [_media_item(m) for m in _list(raw.get("media")) if isinstance(m, dict)]
+    media: list[JSONValue] = [
+        _media_item(m) for m in _list(raw.get("media")) if isinstance(m, dict)
+    ]
     if media:
-        out["media"] = [m for m in media if m]
+        out["media"] = media
     link = raw.get("link")
     for key in CONTENT_FIELDS:
         value = details if key == "details" else raw.get(key)
@@ -225,8 +227,11 @@ def _unsupported(post: RemotePost, aliases: dict[str, str]) -> str:
         return f"its account {post.account_id} is not in contentctl.yaml"
     if post.network in NEEDS_BOARD and not raw.get("album_id"):
         return "it is a pin whose board Publer's listing does not name"
-    if not post.text.strip() and not _list(raw.get("media")):
+    media = _list(raw.get("media"))
+    if not post.text.strip() and not media:
         return "it has neither text nor media"
+    if any(not isinstance(m, dict) or not _media_item(m) for m in media):
+        return "a media item of it has no Publer media id to name it by"
     return ""
 
 
