@@ -103,6 +103,19 @@ LINK_AS_OBJECT = True
 # dedicated page sends ``{"id": "external-N", "path": url}`` (PIN).
 # https://publer.com/docs/posting/create-posts/media-handling
 EXTERNAL_MEDIA_PROVIDERS = frozenset({"pinterest"})
+# WordPress: "create" (the create page: networks.wordpress, text, taxonomy names or ids) over
+# "oas" (its OAS block: wordpress_oauth/_basic by account type, content blocks, taxonomy ids).
+WORDPRESS_WIRE = "create"
+WORDPRESS_KEYS = ("wordpress_oauth", "wordpress_basic")
+
+
+def network_key(provider: str, account_type: object = None) -> str:
+    """``networks`` key of an account's entry (WordPress in the OAS shape: by account type)."""
+    if provider != "wordpress" or WORDPRESS_WIRE != "oas":
+        return provider
+    return str(account_type) if account_type in WORDPRESS_KEYS else WORDPRESS_KEYS[0]
+
+
 # Recurring: the current RECUR page (``start_date`` a timestamp carrying the time of day,
 # ``repeat_rate``, no ``accounts[].scheduled_at``) over the older page's
 # ``frequency/repeat_every/weekdays``. ``days_of_week`` as the page's example counts

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from contentctl.apply.bulks import bulk_post, intent_item, plan_batches
+from contentctl.apply.bulks import bulk_post, intent_item, network_keys, plan_batches
 from contentctl.apply.edits import EditSteps
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
@@ -246,9 +246,10 @@ class Applier(EditSteps, SettleSteps):
                 self.write()
             faultpoints.kill_point("intent-written")
             first = batch[0][0]
+            keys = network_keys((t for group in batch for t in group), self._listed_accounts)
             bulk: JSONObject = {
                 "state": first.bulk_state,
-                "posts": [bulk_post(group, media_ids, self.state.media) for group in batch],
+                "posts": [bulk_post(group, media_ids, self.state.media, keys) for group in batch],
             }
             try:
                 job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)

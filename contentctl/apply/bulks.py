@@ -10,9 +10,10 @@ HTTP here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from contentctl import publer_facts as facts
 from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.targets import NO_ACCOUNT, Target, fingerprint
 from contentctl.publer_facts import KIND_OF_EXTENSION
@@ -47,22 +48,40 @@ def _time_key(target: Target) -> str:
     return target.scheduled_at_text or ""
 
 
+def network_keys(
+    targets: Iterable[Target], listed: Callable[[], Sequence[Mapping[str, object]]]
+) -> dict[str, str]:
+    """Account id → its ``networks`` key where that is not the provider: WordPress in the OAS
+    shape, by the type ``GET /accounts`` gives the account (``listed`` is asked only then)."""
+    wanted = [t for t in targets if facts.network_key(t.provider) != t.provider]
+    if not wanted:
+        return {}
+    types = {str(account.get("id")): account.get("type") for account in listed()}
+    return {
+        str(t.account_id): facts.network_key(t.provider, types.get(str(t.account_id)))
+        for t in wanted
+    }
+
+
 def bulk_post(
     group: Sequence[Target],
     media_ids: Mapping[str, str],
     uploaded: Mapping[str, MediaRecord] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> JSONObject:
     """One entry of ``bulk.posts``: the networks of a post's accounts and the accounts.
 
     ``uploaded`` (``state.media``) gives each media item the type Publer answered when
     the file was uploaded (photo, video, gif, document); without it the type follows
-    the file's extension, as Publer's upload does.
+    the file's extension, as Publer's upload does. ``keys`` (``network_keys``) names an
+    account's ``networks`` entry where the provider does not.
     """
     first = group[0]
     networks: JSONObject = {}
     accounts: list[JSONValue] = []
     for target in group:
-        networks[target.provider] = _wire_network(target.network, media_ids, uploaded or {})
+        key = (keys or {}).get(str(target.account_id), target.provider)
+        networks[key] = _wire_network(target.network, media_ids, uploaded or {})
         if target.alias != NO_ACCOUNT:
             account = _wire_account(target.account, media_ids, uploaded or {})
             accounts.append({"id": target.account_id, **account})

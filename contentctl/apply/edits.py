@@ -114,6 +114,12 @@ class EditSteps:
         if changes:
             self.write()
 
+    def _listed_accounts(self) -> list[JSONObject]:
+        """``GET /accounts``, asked once per run (it tells a WordPress account's kind)."""
+        from contentctl.accounts import listed_accounts
+
+        return listed_accounts(self.client)
+
     def _mark_failed(self, change: Change, message: str, *, keep_remote: bool = False) -> None:
         entry = self._current(change)
         failed = replace(

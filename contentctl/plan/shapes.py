@@ -28,7 +28,8 @@ def wire_type(provider: str, content: JSONObject) -> None:
 
     Shorthands (reel, story, short) are video/photo + ``details.type``; LinkedIn
     documents and Google events/offers are ``type`` photo + ``details.type``; a link
-    post's url goes in a ``link`` object. Each reading is a switch in ``publer_facts``.
+    post's url goes in a ``link`` object; a WordPress article in the OAS shape gets its
+    ``content`` blocks. Each reading is a switch in ``publer_facts``.
     """
     kind = content.get("type")
     wire: str | None = None
@@ -38,6 +39,8 @@ def wire_type(provider: str, content: JSONObject) -> None:
         wire, kind = facts.DOCUMENT_WIRE_TYPE, "document"
     elif provider == "google" and kind in ("event", "offer"):
         wire = facts.GOOGLE_WIRE_TYPE
+    elif provider == "wordpress" and facts.WORDPRESS_WIRE == "oas":
+        _oas_article(content)
     elif kind == "link" and facts.LINK_AS_OBJECT:
         link = dict(_object(content.get("link")))
         url = content.pop("url", None)
@@ -49,6 +52,22 @@ def wire_type(provider: str, content: JSONObject) -> None:
         details = dict(_object(content.get("details")))
         details.setdefault("type", kind)
         content["details"] = details
+
+
+def _oas_article(content: JSONObject) -> None:
+    """A WordPress article as the OAS block reads it: the text also as paragraph blocks
+    (``content`` is required), categories and tags by id, as strings."""
+    text = content.get("text")
+    parts = text.split("\n\n") if isinstance(text, str) else []
+    paragraphs = [p.strip() for p in parts if p.strip()]
+    content["content"] = [
+        {"id": f"p{i}", "type": "paragraph", "data": {"text": p}}
+        for i, p in enumerate(paragraphs, 1)
+    ]
+    for key in ("categories", "tags"):
+        values = content.get(key)
+        if isinstance(values, list):
+            content[key] = [str(v) for v in values]
 
 
 def wire_extras(provider: str, content: JSONObject) -> None:

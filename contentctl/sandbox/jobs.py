@@ -241,9 +241,10 @@ def _plan_pair(
 ) -> Planned | str:
     """The post for one (post × account) pair, or the failure message."""
     provider = str(account["provider"])
-    entry = post.networks.get(provider) or post.networks.get("default")
+    key = facts.network_key(provider, account.get("type"))  # WordPress's OAS key by its type
+    entry = post.networks.get(key) or post.networks.get("default")
     if entry is None:
-        return f"No content for {provider}: add networks.{provider} or networks.default"
+        return f"No content for {key}: add networks.{key} or networks.default"
     fields = post.fields
     problem = _option_problem(fields, state, provider) or check_content(
         provider, entry, post_level_media="media" in fields, media=media

@@ -50,6 +50,11 @@ def check_content(
     if problem:
         return problem
     needs = facts.type_rule(provider, kind).requires
+    if provider == "wordpress" and facts.WORDPRESS_WIRE == "oas":
+        problem = _check_oas_article(entry)
+        if problem:
+            return problem
+        needs = tuple(n for n in needs if n != "text")  # the OAS block: content, not text
     question = rule.poll.question_key if kind == "poll" and rule.poll else None
     if ("text" in needs or question == "text") and not text:
         return "Text can't be blank"
@@ -182,4 +187,30 @@ def _check_sublinks(sublinks: object) -> str | None:
         for need in _SUBLINK_NEEDS:
             if as_object(card).get(need) in _BLANK:
                 return f"sublinks[{index}].{need} can't be blank"
+    return None
+
+
+# WordPress in the OAS shape (``publer_facts.WORDPRESS_WIRE``): ``content`` blocks are
+# required, categories and tags are ids. OAS WordPressNetworkContent:
+# https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
+_BLOCK_TYPES = ("paragraph", "header", "list", "media", "table", "delimiter", "code", "html",
+                "quote")  # fmt: skip
+
+
+def _check_oas_article(entry: Mapping[str, object]) -> str | None:
+    blocks = entry.get("content")
+    if not isinstance(blocks, list) or not blocks:
+        return "Content can't be blank"
+    for index, item in enumerate(blocks):
+        block = as_object(item)
+        if (
+            not block.get("id")
+            or block.get("type") not in _BLOCK_TYPES
+            or not isinstance(block.get("data"), dict)
+        ):
+            return f"content[{index}] must be a block with an id, a type and data"
+    for key in ("categories", "tags"):
+        for value in as_list(entry.get(key)):
+            if not (isinstance(value, str) and value.isdigit()):
+                return f"{key.capitalize()} must be ids, not {value!r}"
     return None

@@ -31,6 +31,7 @@ from contentctl.validate.ahead import (
     too_close,
 )
 from contentctl.validate.callbacks import share_findings
+from contentctl.validate.shapes import shape_findings
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 Path_ = tuple[str | int, ...]
@@ -315,7 +316,7 @@ def _recycling(t: _Target) -> Iterable[Finding]:
 
 
 PROVIDER_CHECKS: tuple[ProviderCheck, ...] = (
-    _required, _url, _lengths, _media, _poll, _method, _recycling,
+    _required, _url, _lengths, _media, _poll, _method, _recycling, shape_findings,
 )  # fmt: skip
 
 

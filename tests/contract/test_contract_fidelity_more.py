@@ -241,3 +241,24 @@ def test_labels_are_read_on_the_post_and_on_each_account(remote: Remote) -> None
     bulk["posts"][0]["labels"] = ["shared"]
     assert outcome(remote, bulk) == []
     assert _labels(remote.posts()[0]) == ["mine", "shared"]
+
+
+def test_wordpress_articles_take_the_shape_the_switch_picks(remote: Remote) -> None:
+    # The create page keys WordPress as ``wordpress`` with text; its OAS block says
+    # ``wordpress_oauth``/``wordpress_basic`` with ``content`` blocks. publer_facts.WORDPRESS_WIRE
+    # is "create" (docs/publer-api.md §8), so the other shape is refused the way Publer
+    # refused it when probed. https://publer.com/docs/posting/create-posts
+    article = {"type": "article", "title": "Harvest", "text": "Body", "categories": ["Tea", 12]}
+    assert outcome(remote, one(remote, "wordpress", article)) == []
+    blocks = [{"id": "p1", "type": "paragraph", "data": {"text": "Body"}}]
+    oas = {"type": "article", "title": "Harvest", "content": blocks}
+    wp = remote.id("wordpress")
+    bulk = {"state": "scheduled", "posts": [{"networks": {"wordpress_oauth": oas},
+            "accounts": [{"id": wp, "scheduled_at": at(hours=2)}]}]}  # fmt: skip
+    assert outcome(remote, bulk) == [
+        "No content for wordpress: add networks.wordpress or networks.default"
+    ]
+    assert outcome(remote, one(remote, "wordpress", oas, scheduled_at=at(hours=3))) == [
+        "Text can't be blank"
+    ]
+

@@ -1,0 +1,42 @@
+"""A post as one network gets it in, what its taxonomies say wrongly.
+
+What the JSON Schema cannot check alone: WordPress categories and tags must be ids where
+the OAS shape is sent (``publer_facts.WORDPRESS_WIRE``: Publer documents no way to send or
+look up names), and YouTube's tags are words. Each is a ``Finding`` that ``validate``
+locates. https://publer.com/docs/posting/create-posts
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from contentctl import publer_facts as facts
+from contentctl.manifest.content import origin
+
+if TYPE_CHECKING:
+    from contentctl.validate.checks import Finding, _Target
+
+
+def shape_findings(t: _Target) -> Iterator[Finding]:
+    """``validate``'s provider check: taxonomies on WordPress and YouTube."""
+    from contentctl.validate.checks import Finding  # validate imports this module first
+
+    post, provider, content = t.post, t.rule.provider, t.content
+    for key in ("categories", "tags"):
+        values = content.get(key)
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            where: tuple[str | int, ...] = (*origin(post, provider, key), index)
+            if provider == "youtube" and not isinstance(value, str):
+                yield Finding(where, f"YouTube tags are words; {value!r} is a number")
+            elif provider == "wordpress" and facts.WORDPRESS_WIRE == "oas" and not _is_id(value):
+                yield Finding(
+                    where,
+                    f"{key} {value!r} is a name; Publer's WordPress articles take {key} by id "
+                    f"(the number WordPress shows for it), and Publer documents no way to look "
+                    f"names up",
+                )
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
