@@ -179,7 +179,7 @@ def job_status(_: Request, ctx: Context, job_id: str) -> Response:
     inner: JSONObject = {
         "status": word,
         "payload": {} if payload is None else payload,
-        "plan": PLAN,
+        "plan": {**PLAN, "rate": ctx.publer_plan or PLAN["rate"]},  # the plan it plays
     }
     if status == "failed" and isinstance(payload, dict) and payload.get("errors"):
         inner["errors"] = payload["errors"]

@@ -83,6 +83,8 @@ def test_the_plan_sets_the_limit_and_none_turns_it_off(
         job = remote.run(_bulk(remote, 16))
         wanted = {str(i): [TELEGRAM.format(limit=taken)] for i in range(taken, 16)}
         assert _failed(job) == wanted
+        # the job answer names the plan the sandbox plays (Business when limits are off)
+        assert job["plan"] == {"rate": plan or "business", "locked": False}
         assert len(remote.posts(state="scheduled")) == taken
     finally:
         remote.client.close()
