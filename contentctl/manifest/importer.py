@@ -12,12 +12,14 @@ LinkedIn document, a Google event or offer by their ``details.type``), text,
 title, media by their Publer media ids (``media: - id:``, so nothing is
 downloaded), the link preview, the network's own fields (a Facebook link
 carousel's ``sublinks``, a poll's ``options``, a YouTube ``category`` and
-tags, ``details``…) and the labels the config does not add anyway. Posts it
+tags, ``details``…), the OAS-only fields of Mastodon, Telegram, X, Threads and
+Bluesky under ``networks.<provider>`` (``publer_extras``), and the labels the
+config does not add anyway. Posts it
 cannot write faithfully are skipped with the reason: auto-scheduled ones
 (the listing gives Publer's slot, not the range asked for), a pin whose board
 the listing does not name, an account not in the config, a post with
-neither text nor media. ``render(imported)`` is the manifest file's text, in
-the form ``contentctl fmt`` writes. No I/O here.
+neither text nor media, media without a Publer id. ``render(imported)`` is
+the manifest file's text, in the form ``contentctl fmt`` writes. No I/O here.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from contentctl import publer_facts as facts
 from contentctl.manifest.fmt import format_text
 from contentctl.model import Config, JSONObject, JSONValue
 from contentctl.publer import RemotePost
+from contentctl.publer_extras import EXTRAS
 
 IDEAS = ("draft_private", "draft_public")
 # The listing's fields that are the post's own content, beyond type, text, title and media.
@@ -122,9 +125,11 @@ def content(post: RemotePost) -> JSONObject:
         out["title"] = title
     if post.text:
         out["text"] = post.text
-    media = [_media_item(m) for m in _list(raw.get("media")) if isinstance(m, dict)]
+    media: list[JSONValue] = [
+        _media_item(m) for m in _list(raw.get("media")) if isinstance(m, dict)
+    ]
     if media:
-        out["media"] = [m for m in media if m]
+        out["media"] = media
     link = raw.get("link")
     for key in CONTENT_FIELDS:
         value = details if key == "details" else raw.get(key)
@@ -135,6 +140,11 @@ def content(post: RemotePost) -> JSONObject:
         if key == "link" and out["type"] != "link":
             continue
         out[key] = value
+    # the OAS-only fields of the network, under networks.<provider> as a manifest writes them
+    extras = {key: raw[extra.wire] for key, extra in EXTRAS.get(post.network or "", {}).items()
+              if raw.get(extra.wire) not in (None, "")}  # fmt: skip
+    if extras:
+        out["networks"] = {str(post.network): extras}
     return out
 
 
@@ -217,8 +227,11 @@ def _unsupported(post: RemotePost, aliases: dict[str, str]) -> str:
         return f"its account {post.account_id} is not in contentctl.yaml"
     if post.network in NEEDS_BOARD and not raw.get("album_id"):
         return "it is a pin whose board Publer's listing does not name"
-    if not post.text.strip() and not _list(raw.get("media")):
+    media = _list(raw.get("media"))
+    if not post.text.strip() and not media:
         return "it has neither text nor media"
+    if any(not isinstance(m, dict) or not _media_item(m) for m in media):
+        return "a media item of it has no Publer media id to name it by"
     return ""
 
 

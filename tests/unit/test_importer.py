@@ -102,6 +102,8 @@ def test_media_posts_are_written_with_their_publer_media_ids_in_the_manifests_fo
                           "end_date": "2027-06-28T23:59:59+02:00"}),
         remote("6b0f00000000000000000pin", type="photo", account_id=PIN, network="pinterest",
                media=[LIBRARY], scheduled_at=at, text="A pin"),
+        remote("6b0f0000000000000000noid", type="photo", network="facebook", scheduled_at=at,
+               media=[{"path": "https://cdn.example/b.png", "type": "photo"}], text="No id"),
     ]  # fmt: skip
     imported, skipped = to_manifests(posts, config)
     by_id = {i.remote.id[-4:]: i.document for i in imported}
@@ -125,6 +127,7 @@ def test_media_posts_are_written_with_their_publer_media_ids_in_the_manifests_fo
                       "end_date": "2027-06-28"},
     }  # fmt: skip
     assert [(s.remote_id, s.reason) for s in skipped] == [
-        ("6b0f00000000000000000pin", "it is a pin whose board Publer's listing does not name")
+        ("6b0f00000000000000000pin", "it is a pin whose board Publer's listing does not name"),
+        ("6b0f0000000000000000noid", "a media item of it has no Publer media id to name it by"),
     ]
     assert "path" not in render(imported)  # nothing to download: Publer's ids only

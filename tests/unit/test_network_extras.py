@@ -161,3 +161,26 @@ def test_after_an_apply_the_extras_are_on_publer_and_the_next_plan_is_empty(tmp_
 
 def load_config_for(root: Path) -> Config:
     return load_config(root / "contentctl.yaml", {})
+
+
+def test_import_writes_the_extras_under_their_network_in_the_manifests_spelling(
+    tmp_path: Path,
+) -> None:
+    from contentctl.manifest.importer import render, to_manifests
+    from contentctl.publer import RemotePost
+
+    config = make_repo(tmp_path, {})
+    listed = RemotePost.from_json({
+        "id": "6b0f00000000000000a1b2c3", "account_id": "65f0a1b2c3d4e5f60718000d",
+        "network": "mastodon", "state": "scheduled", "type": "status", "text": "Smoky notes",
+        "scheduled_at": "2027-03-01T08:00:00.000+00:00", "visibility": "unlisted",
+        "sensitive": False, "spoilerText": "Food", "replySettings": "following",
+    })  # fmt: skip
+    assert listed is not None
+    [imported], skipped = to_manifests([listed], config)
+    assert skipped == []
+    assert imported.document["networks"] == {
+        "mastodon": {"visibility": "unlisted", "sensitive": False, "spoiler_text": "Food"}
+    }  # not X's replySettings: this is a Mastodon post
+    (tmp_path / "content" / "imported.yaml").write_text(render([imported]), encoding="utf-8")
+    assert [d.render() for d in check_repo(config, now=NOW)[1]] == []
