@@ -2,7 +2,8 @@
 
 As pre-commit's ``dont_write_to_home_directory``: HOME points at a temp folder,
 and any socket connection to a non-loopback address fails the test. Tests are
-marked ``e2e`` by where they live (``tests/e2e``, the benchmark smoke), so
+marked ``e2e`` by where they live (``tests/e2e``, the benchmark smoke) and when they
+start a sandbox server of their own (``make_remote`` over HTTP), so
 ``make test-fast`` (``-m "not e2e"``) runs everything else.
 """
 
@@ -15,6 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# `make test-fast` passes --hypothesis-profile=fast: each property test runs a quarter of
+# its examples (a test with a count of its own scales it by
+# settings.default.max_examples / FULL_EXAMPLES).
+# `make test` uses the default profile, every example.
+FULL_EXAMPLES = 100
+settings.register_profile("fast", max_examples=FULL_EXAMPLES // 4)
 
 pytest_plugins = ["pytester"]  # tests/unit/test_tiers.py runs pytest on a small tree
 
@@ -92,9 +101,20 @@ _E2E_FILES = frozenset(
 )
 
 
+def _starts_its_own_server(item: pytest.Item) -> bool:
+    """A contract test that starts a ``sandbox serve`` process of its own (``make_remote``
+    over HTTP): the subprocess tier, though the same test in process is not."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("make_remote") == "http"
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects, so `-m "not e2e"` sees the marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.path
-        if path in _E2E_FILES or any(path.is_relative_to(d) for d in _E2E_DIRS):
+        if (
+            path in _E2E_FILES
+            or any(path.is_relative_to(d) for d in _E2E_DIRS)
+            or _starts_its_own_server(item)
+        ):
             item.add_marker(pytest.mark.e2e)

@@ -53,6 +53,7 @@ def test_the_sandbox_has_accounts_of_its_own_not_the_configs(make_remote: MakeRe
     assert found[sb.default_account_id(Provider.FACEBOOK)] == ("facebook", "Sandbox Facebook")
 
 
+@pytest.mark.e2e  # starts a server of its own
 def test_a_served_sandbox_and_the_in_process_one_share_a_file(tmp_path: Path) -> None:
     server = spawn(tmp_path / "project")
     db = tmp_path / "project" / "sandbox.db"

@@ -342,7 +342,12 @@ def manifests(draw: st.DrawFn) -> tuple[str, list[str]]:
     return "".join(parts), comments
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 300 examples in `make test`; the fast profile (tests/conftest.py) scales it down.
+@settings(
+    max_examples=3 * settings.default.max_examples,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(manifests())
 def test_any_post_formats_to_a_fixed_point_with_its_meaning_and_comments(
     manifest: tuple[str, list[str]],

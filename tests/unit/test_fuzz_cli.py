@@ -263,6 +263,8 @@ def run_fuzz(
     name: str, body: Callable[..., None], strategy: st.SearchStrategy[Any], count: int
 ) -> None:
     seen: list[Any] = []
+    # `count` in `make test`; the fast profile (tests/conftest.py) runs a share of it.
+    count = max(1, count * settings.default.max_examples // 100)
 
     @settings(FUZZ, max_examples=count)
     @given(strategy)

@@ -48,3 +48,50 @@ def test_e2e_marker_follows_the_folder_and_the_named_files(pytester: pytest.Pyte
         "unit/test_distribution.py::test_wheel",
     ]
     assert len(collected(pytester)) == len(tree)
+
+
+def test_a_test_that_starts_its_own_server_is_e2e_only_over_http(
+    pytester: pytest.Pytester,
+) -> None:
+    shutil.copy(TESTS / "conftest.py", pytester.path / "conftest.py")
+    pytester.makeini("[pytest]\nmarkers =\n    e2e: subprocess tier\naddopts = --strict-markers\n")
+    (pytester.path / "contract").mkdir()
+    (pytester.path / "contract" / "test_contract_limits.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture(params=['inprocess', 'http'])\n"
+        "def make_remote(request):\n    return request.param\n\n"
+        "@pytest.fixture(params=['inprocess', 'http'])\n"
+        "def remote(request):\n    return request.param\n\n"
+        "def test_own_server(make_remote): pass\n\n"
+        "def test_shared_server(remote): pass\n",
+        encoding="utf-8",
+    )
+
+    assert collected(pytester, "-m", "e2e") == [
+        "contract/test_contract_limits.py::test_own_server[http]",
+    ]
+    assert collected(pytester, "-m", "not e2e") == [
+        "contract/test_contract_limits.py::test_own_server[inprocess]",
+        "contract/test_contract_limits.py::test_shared_server[http]",
+        "contract/test_contract_limits.py::test_shared_server[inprocess]",
+    ]
+
+
+def test_the_fast_profile_runs_a_quarter_of_the_examples(pytester: pytest.Pytester) -> None:
+    shutil.copy(TESTS / "conftest.py", pytester.path / "conftest.py")
+    pytester.makepyfile(
+        test_prop=(
+            "from hypothesis import given, settings, strategies as st\n"
+            "SEEN = []\n"
+            "@settings(database=None)\n"
+            "@given(st.integers())\n"
+            "def test_count(n):\n    SEEN.append(n)\n\n"
+            "def test_after():\n"
+            "    assert settings.default.max_examples == 25\n"
+            "    assert 1 <= len(SEEN) <= 25\n"
+        )
+    )
+    result = pytester.runpytest_inprocess(
+        "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--hypothesis-profile=fast"
+    )
+    result.assert_outcomes(passed=2)
