@@ -362,6 +362,10 @@ def _unbuildable(data: dict[str, Any], config: Config) -> tuple[str, Path_]:
         named = _account_entry if key == "accounts" else _is_text
         if not isinstance(value, list) or not all(named(v) for v in value):
             return f"{key} must be a list of names", (key,)
+    aliases = [_alias(entry) for entry in data.get("accounts", [])]
+    for index, alias in enumerate(aliases):
+        if aliases.index(alias) != index:  # {alias, labels} and the bare alias are one account
+            return f"account {alias} is listed twice", ("accounts", index)
     networks = data.get("networks", {})
     if not isinstance(networks, dict) or not all(isinstance(v, dict) for v in networks.values()):
         return "networks must map providers to mappings", ("networks",)

@@ -144,6 +144,11 @@ def test_bad_account_entries_are_located(tmp_path: Path) -> None:
         "content/p.yaml:3:53: error: missing required key 'alias' [$.accounts[2]]",
         "content/p.yaml:3:101: error: labels must be a list, not a string [$.accounts[4].labels]",
     ]
+    assert diagnostics(
+        tmp_path, POST + "accounts: [fb, {alias: x}, {alias: fb, labels: [b]}]\ntext: hi\n"
+    ) == [
+        "content/p.yaml:3:28: error: post not loaded: account fb is listed twice [$.accounts[2]]",
+    ]
 
 
 # -- WordPress --------------------------------------------------------------------------------
