@@ -183,10 +183,14 @@ _SUBLINK_NEEDS = ("url", "title", "description", "images")
 def _check_sublinks(sublinks: object) -> str | None:
     if not isinstance(sublinks, list) or not 1 <= len(sublinks) <= facts.MAX_SUBLINKS:
         return f"A Facebook carousel needs 1 to {facts.MAX_SUBLINKS} sublinks"
-    for index, card in enumerate(sublinks):
+    for index, item in enumerate(sublinks):
+        card = as_object(item)
         for need in _SUBLINK_NEEDS:
-            if as_object(card).get(need) in _BLANK:
+            if card.get(need) in _BLANK:
                 return f"sublinks[{index}].{need} can't be blank"
+        default, images = card.get("default_image"), as_list(card.get("images"))
+        if default is not None and not (isinstance(default, int) and 0 <= default < len(images)):
+            return f"sublinks[{index}].default_image must be the index of one of its images"
     return None
 
 

@@ -1,9 +1,10 @@
-"""A post as one network gets it in, what its taxonomies say wrongly.
+"""A post as one network gets it in, what its Facebook cards and taxonomies say wrongly.
 
-What the JSON Schema cannot check alone: WordPress categories and tags must be ids where
-the OAS shape is sent (``publer_facts.WORDPRESS_WIRE``: Publer documents no way to send or
-look up names), and YouTube's tags are words. Each is a ``Finding`` that ``validate``
-locates. https://publer.com/docs/posting/create-posts
+What the JSON Schema cannot check alone: a card's ``default_image`` must index one of its
+``images`` (FBCAROUSEL); WordPress categories and tags must be ids where the OAS shape is
+sent (``publer_facts.WORDPRESS_WIRE``: Publer documents no way to send or look up names),
+and YouTube's tags are words. Each is a ``Finding`` that ``validate`` locates.
+https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
 """
 
 from __future__ import annotations
@@ -19,10 +20,20 @@ if TYPE_CHECKING:
 
 
 def shape_findings(t: _Target) -> Iterator[Finding]:
-    """``validate``'s provider check: taxonomies on WordPress and YouTube."""
+    """``validate``'s provider check: cards on Facebook, taxonomies on WordPress and YouTube."""
     from contentctl.validate.checks import Finding  # validate imports this module first
 
     post, provider, content = t.post, t.rule.provider, t.content
+    sublinks = content.get("sublinks")
+    if provider == "facebook" and isinstance(sublinks, list):
+        for index, card in enumerate(sublinks):
+            default = card.get("default_image") if isinstance(card, dict) else None
+            images = card.get("images") if isinstance(card, dict) else None
+            count = len(images) if isinstance(images, list) else 0
+            if isinstance(default, int) and default >= count:
+                place: tuple[str | int, ...] = (*origin(post, provider, "sublinks"), index)
+                message = f"default_image {default} is past its {count} image(s) (0 is the first)"
+                yield Finding((*place, "default_image"), message)
     for key in ("categories", "tags"):
         values = content.get(key)
         for index, value in enumerate(values if isinstance(values, list) else []):

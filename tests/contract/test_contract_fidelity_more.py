@@ -262,3 +262,20 @@ def test_wordpress_articles_take_the_shape_the_switch_picks(remote: Remote) -> N
         "Text can't be blank"
     ]
 
+
+def test_a_cards_default_image_is_one_of_its_images(remote: Remote) -> None:
+    # FacebookSublink.default_image: the 0-based index of one of its images (OAS).
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
+    images = ["https://a.example/a.jpg", "https://a.example/b.jpg"]
+    card = {"url": "https://a.example", "title": "A", "description": "About A", "images": images,
+            "default_image": 1}  # fmt: skip
+    entry = {"type": "carousel", "text": "cards", "sublinks": [card]}
+    assert outcome(remote, one(remote, "facebook", entry)) == []
+    past = {**entry, "sublinks": [{**card, "default_image": 2}]}
+    assert outcome(remote, one(remote, "facebook", past, scheduled_at=at(hours=2))) == [
+        "sublinks[0].default_image must be the index of one of its images"
+    ]
+    no_images = {**entry, "sublinks": [{**card, "images": []}]}
+    assert outcome(remote, one(remote, "facebook", no_images, scheduled_at=at(hours=3))) == [
+        "sublinks[0].images can't be blank"
+    ]

@@ -151,6 +151,42 @@ def test_bad_account_entries_are_located(tmp_path: Path) -> None:
     ]
 
 
+# -- Facebook cards -------------------------------------------------------------------------
+
+CARDS = POST + "accounts: [fb]\ntype: carousel\ntext: cards\nsublinks:\n"
+
+
+def test_each_card_needs_url_title_description_and_images(tmp_path: Path) -> None:
+    # OAS FacebookSublink requires url, title, description, images
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
+    text = CARDS + (
+        "  - {url: https://a.example, title: A}\n"
+        "  - {url: https://b.example, title: B, description: About B, images: []}\n"
+        "  - {url: https://c.example, title: C, description: About C, images: [c.jpg]}\n"
+    )
+    assert diagnostics(tmp_path, text) == [
+        "content/p.yaml:7:5: error: missing required key 'description' [$.sublinks[0]]",
+        "content/p.yaml:7:5: error: missing required key 'images' [$.sublinks[0]]",
+        "content/p.yaml:8:62: error: images has 0 items; it takes at least 1 [$.sublinks[1].images]",
+        "content/p.yaml:9:71: error: an image must be a URL starting with http:// or https:// [$.sublinks[2].images[0]]",
+    ]
+    past = "  - {url: https://d.example, title: D, description: About D, images: [https://d.example/d.jpg], default_image: 1}\n"
+    assert diagnostics(tmp_path, CARDS + past) == [
+        "content/p.yaml:7:112: error: default_image 1 is past its 1 image(s) (0 is the first) [$.sublinks[0].default_image]",
+    ]
+
+
+def test_the_card_goes_out_with_all_four_fields_and_its_default_image(tmp_path: Path) -> None:
+    card = "{url: https://a.example, title: A, description: About A, images: [https://a.example/a.jpg, https://a.example/b.jpg], default_image: 1, call_to_action: SHOP_NOW}"
+    [target] = targets(tmp_path, CARDS + f"  - {card}\n")
+    assert bulk_post([target], {})["networks"] == {"facebook": {
+        "type": "carousel", "text": "cards",
+        "sublinks": [{"url": "https://a.example", "title": "A", "description": "About A",
+                      "images": ["https://a.example/a.jpg", "https://a.example/b.jpg"],
+                      "default_image": 1, "call_to_action": "SHOP_NOW"}],
+    }}  # fmt: skip
+
+
 # -- WordPress --------------------------------------------------------------------------------
 
 ARTICLE = (
