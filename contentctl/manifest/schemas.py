@@ -46,6 +46,10 @@ def editor_schema(name: str) -> dict[str, Any]:
     """
     document: dict[str, Any] = copy.deepcopy(schema(name))
     _drop_placeholders(document)
+    entry = document.get("$defs", {}).get("account_entry")
+    if entry is not None:  # editors complete from anyOf, not from if/then/else
+        entry["anyOf"] = [entry.pop("then"), entry.pop("else")]
+        del entry["if"]
     return document
 
 
@@ -69,8 +73,8 @@ def repo_post_schema(aliases: Sequence[str]) -> dict[str, Any]:
             + ", ".join(names),
         }
         entry = document["$defs"]["account_entry"]  # an alias, or {alias, labels}
-        entry["then"] = alias
-        entry["else"]["properties"]["alias"] = alias
+        entry["anyOf"][0] = alias
+        entry["anyOf"][1]["properties"]["alias"] = alias
     return document
 
 

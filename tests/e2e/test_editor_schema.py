@@ -92,7 +92,9 @@ def test_completion_in_accounts_offers_the_repos_aliases(
     repo: Path, server: LanguageServer
 ) -> None:
     uri = server.open(repo / "content" / "accounts.yaml", MODELINE + "id: a\naccounts: [\n")
-    assert server.completion(uri, 2, len("accounts: [")) == ALIASES
+    # an entry is an alias or {alias, labels}: the server also offers the two item snippets
+    offered = server.completion(uri, 2, len("accounts: ["))
+    assert offered == [*ALIASES, "- (array item) string", "- (array item) object"]
 
 
 def test_wrong_types_unknown_aliases_and_providers_are_flagged(

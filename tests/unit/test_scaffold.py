@@ -196,8 +196,8 @@ def test_the_repo_schema_offers_the_aliases_and_no_message_has_a_placeholder(
     folder = tmp_path / ".contentctl/schemas"
     repo = json.loads((folder / "post.repo.schema.json").read_text(encoding="utf-8"))
     entry = repo["$defs"]["account_entry"]  # an alias, or {alias, labels}
-    assert entry["else"]["properties"]["alias"] == entry["then"]
-    assert entry["then"] == {
+    assert entry["anyOf"][1]["properties"]["alias"] == entry["anyOf"][0]
+    assert entry["anyOf"][0] == {
         "type": "string",
         "enum": ALIASES,
         "errorMessage": "unknown account alias; the aliases of contentctl.yaml are: "
@@ -248,7 +248,7 @@ def test_schema_write_refreshes_the_schemas_for_the_repos_aliases(tmp_path: Path
         f"wrote {tmp_path}/.contentctl/schemas/post.repo.schema.json\n",
     )
     repo = json.loads((tmp_path / ".contentctl/schemas/post.repo.schema.json").read_text("utf-8"))
-    assert repo["$defs"]["account_entry"]["then"]["enum"] == [
+    assert repo["$defs"]["account_entry"]["anyOf"][0]["enum"] == [
         "acme-facebook",
         "acme-linkedin",
         "acme-mastodon",
