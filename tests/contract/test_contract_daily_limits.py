@@ -51,6 +51,18 @@ def test_a_later_bulk_counts_what_the_account_already_holds(remote: Remote) -> N
     assert _failed(remote.run(_bulk(remote, 1, start=24 * 60 + 40))) == {}
 
 
+def test_posts_a_job_has_not_created_yet_count_too(remote: Remote) -> None:
+    # jobs run a minute after they are accepted: the first bulk's posts are not stored yet
+    remote.admin("POST", "faults", {"job_delay_ms": 60_000})
+    first = remote.create(_bulk(remote, 15))
+    second = remote.create(_bulk(remote, 1, start=40))
+    assert remote.posts() == []
+    remote.admin("POST", "clock", {"advance_seconds": 61})
+    assert _failed(remote.finish(first)) == {}
+    assert _failed(remote.finish(second)) == {"0": [TELEGRAM.format(limit=15)]}
+    assert len(remote.posts(state="scheduled")) == 15
+
+
 def test_drafts_do_not_count_against_the_limit(remote: Remote) -> None:
     drafts = {**_bulk(remote, 16), "state": "draft"}
     assert _failed(remote.run(drafts)) == {}
