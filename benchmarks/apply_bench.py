@@ -1,32 +1,32 @@
 """``contentctl apply`` against a served sandbox: a size in, wall time and request counts out.
 
-Each run starts ``contentctl sandbox serve`` (in-memory database, 50 ms added
-latency, the rate limit on at its default 100 requests per 2 minutes) on a free
-port, applies a fresh repo of new posts through it over HTTP, reads the
-sandbox's ``GET /_sandbox/stats`` (requests per endpoint, 429s sent) and stops
-the server it started. The minimum is what Publer cannot do without:
-ceil(posts / 500) bulks, two polls per job (the sandbox, like Publer, answers
-"working" once before "complete"), one upload per media file, and listing the
-created posts back at 20 per page (Publer's jobs return no post ids, so that is
-the only way to learn them).
+Each run starts ``contentctl sandbox serve`` (50 ms added latency) on a free
+port, applies a fresh repo of new posts through it over HTTP, then runs the
+plan right after it (with refresh, as users run it: it must find no changes),
+reads the sandbox's own ``GET /_sandbox/stats`` (requests per endpoint, 429s
+sent) after each, and stops the server it started. The rate limit is raised
+from Publer's 100 requests per 2 minutes to ``RATE_LIMIT`` per 2 minutes (the
+client follows the sandbox's ``X-RateLimit-Limit``): waiting out windows would
+only add minutes of sleep; the request counts are the real ones. The generated
+schedules are denser than Publer's daily posts per account (the plans say so in
+a note), so the sandbox runs with ``--no-daily-limits``. The minimum is the
+protocol's (``benchmarks/protocol.py``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from benchmarks.generate import Layout
 from benchmarks.measure import (
@@ -38,50 +38,62 @@ from benchmarks.measure import (
     with_peak_memory,
 )
 from benchmarks.prepare import fresh_repo
+from benchmarks.protocol import Minimum, minimum
 
 LATENCY_MS = 50
-BULK = 500
-PAGE = 20
-WORKING_POLLS = 1
+RATE_LIMIT = 5_000  # per 2-minute window: Publer's is 100
+_REFRESH = re.compile(r"Refreshed from Publer in ([\d,]+) requests")  # what plan prints
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command against the served sandbox, with the requests the sandbox counted for it."""
+
+    sample: Sample
+    requests: dict[str, int]
+    rate_limited: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
 
 
 @dataclass(frozen=True)
 class ApplyRun:
-    posts: int
-    targets: int
-    sample: Sample
-    requests: int
-    by_endpoint: dict[str, int]
-    rate_limited: int
+    layout: str
+    minimum: Minimum
+    apply: Step
+    plan: Step  # the plan right after the apply (refresh on)
     server_peak_mb: float
-    media: int = 0  # media files the posts name (each is uploaded once)
-    layout: str = Layout.BATCH.value
 
     @property
-    def minimum(self) -> int:
-        jobs = math.ceil(self.posts / BULK)
-        return jobs * (1 + 1 + WORKING_POLLS) + self.media + math.ceil(self.targets / PAGE)
+    def requests(self) -> int:
+        return self.apply.total + self.plan.total
 
 
-def count_targets(repo: Path) -> tuple[int, int]:
-    """Posts × accounts in a generated repo (what apply creates on Publer; an idea with
-    no account is one post) and the media files its posts name."""
-    total, media = 0, set()
-    for path in sorted((repo / "posts").rglob("*.yaml")):
-        for document in yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader):
-            for post in document.get("posts", [document]):
-                total += len(post.get("accounts") or [None])
-                media.update(item["path"] for item in post.get("media", ()) if "path" in item)
-    return total, len(media)
+def refresh_requests(output: str) -> int | None:
+    """The requests a plan says its refresh took (None when it does not say)."""
+    found = _REFRESH.search(output)
+    if found is None:
+        return None
+    return int(found.group(1).replace(",", ""))
 
 
 class Served:
     """``contentctl sandbox serve`` in a child process, stopped on exit."""
 
-    def __init__(self, repo: Path, latency_ms: int) -> None:
+    def __init__(
+        self,
+        repo: Path,
+        latency_ms: int = LATENCY_MS,
+        *,
+        rate_limit: int = RATE_LIMIT,
+        db: Path | None = None,
+    ) -> None:
         argv = contentctl_argv("-C", str(repo), "sandbox", "serve", "--port", "0",
-                               "--db", ":memory:", "--latency-ms", str(latency_ms),
-                               "--no-daily-limits")  # fmt: skip  # the repos post more a day
+                               "--db", str(db) if db else ":memory:",
+                               "--latency-ms", str(latency_ms),
+                               "--rate-limit", str(rate_limit), "--no-daily-limits")  # fmt: skip
         self._folder = tempfile.TemporaryDirectory()
         self._report = Path(self._folder.name) / "peak"
         self.process = subprocess.Popen(
@@ -103,6 +115,8 @@ class Served:
             self.stop()
             raise RuntimeError(f"the sandbox did not start: {' '.join(argv)}")
         self.peak_mb = 0.0
+        self._seen: Counter[str] = Counter()
+        self._limited = 0
 
     def stats(self) -> dict[str, Any]:
         url = self.env["CONTENTCTL_ENDPOINT"] + "/_sandbox/stats"
@@ -112,6 +126,16 @@ class Served:
         with urllib.request.urlopen(request, timeout=30) as answer:
             stats: dict[str, Any] = json.loads(answer.read())
         return stats
+
+    def run(self, *args: str, expect: tuple[int, ...] = (0,)) -> Step:
+        """``contentctl ARGS`` against this sandbox, with what the sandbox counted for it."""
+        sample = run_once(contentctl_argv(*args), env=bench_env(self.env), expect=expect)
+        stats = self.stats()
+        now = Counter({k: int(v) for k, v in stats["requests"].items()})
+        step = Step(sample, dict(sorted((now - self._seen).items())),
+                    int(stats["rate_limited"]) - self._limited)  # fmt: skip
+        self._seen, self._limited = now, int(stats["rate_limited"])
+        return step
 
     def stop(self) -> None:
         """SIGTERM to the server (GNU time's child, when it runs under GNU time), then reap."""
@@ -129,40 +153,32 @@ class Served:
 
 
 def apply_once(
-    size: int, work: Path, *, latency_ms: int = LATENCY_MS, layout: Layout = Layout.BATCH
+    size: int,
+    work: Path,
+    *,
+    latency_ms: int = LATENCY_MS,
+    layout: Layout = Layout.BATCH,
+    keep_db: bool = False,
 ) -> ApplyRun:
+    """A fresh repo of ``size`` posts applied, then planned; ``keep_db`` leaves the sandbox's
+    database in the repo's ``.contentctl/sandbox.db`` (where the in-process sandbox reads)."""
     repo = fresh_repo(size, layout, work / f"apply-{size}-{layout.value}")
-    targets, media = count_targets(repo)
-    served = Served(repo, latency_ms)
+    wanted = minimum(repo)
+    db = repo / ".contentctl" / "sandbox.db" if keep_db else None
+    if db is not None:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    served = Served(repo, latency_ms, db=db)
     try:
-        env = bench_env(served.env)
-        sample = run_once(contentctl_argv("-C", str(repo), "apply", "--auto-approve"), env=env)
-        stats = served.stats()
+        applied = served.run("-C", str(repo), "apply", "--auto-approve")
+        planned = served.run("-C", str(repo), "plan", "--detailed-exitcode")
     finally:
         served.stop()
-    return ApplyRun(
-        size,
-        targets,
-        sample,
-        int(stats["total"]),
-        dict(stats["requests"]),
-        int(stats["rate_limited"]),
-        served.peak_mb,
-        media,
-        layout.value,
-    )
+    return ApplyRun(layout.value, wanted, applied, planned, served.peak_mb)
 
 
 if __name__ == "__main__":
-    started = time.perf_counter()
-    result = apply_once(int(sys.argv[1]), Path(sys.argv[2]))
-    print(
-        result.posts,
-        result.targets,
-        f"{result.sample.seconds:.1f}s",
-        result.requests,
-        result.minimum,
-        result.by_endpoint,
-        result.rate_limited,
-        result.sample.stderr[-500:],
-    )
+    done = apply_once(int(sys.argv[1]), Path(sys.argv[2]), layout=Layout(sys.argv[3]))
+    print(done.minimum.describe())
+    print(f"apply {done.apply.sample.seconds:.1f}s {done.apply.total} {done.apply.requests}")
+    print(f"plan {done.plan.sample.seconds:.1f}s {done.plan.total} {done.plan.requests}")
+    print(done.plan.sample.stdout[-1500:])

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +56,20 @@ class CommandFailed(RuntimeError):
     """A benchmarked command ended with an exit code it should not have."""
 
 
+# Not passed on: Publer credentials, and PYTHONDONTWRITEBYTECODE (which this environment
+# sets), so every measured Python, the floor's and contentctl's alike, runs from .pyc files
+# as a pip install has them (``compile_sources`` writes contentctl's and the benchmark's).
+_DROPPED = (
+    "PUBLER_API_KEY",
+    "PUBLER_WORKSPACE_ID",
+    "CONTENTCTL_ENDPOINT",
+    "PYTHONDONTWRITEBYTECODE",
+)
+
+
 def bench_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for benchmarked commands: no Publer credentials, no colour."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PUBLER_API_KEY", "PUBLER_WORKSPACE_ID", "CONTENTCTL_ENDPOINT")
-    }
+    """The environment for benchmarked commands: no Publer credentials, no colour, bytecode on."""
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
     env["NO_COLOR"] = "1"
     env.update(extra or {})
     return env
@@ -137,12 +144,26 @@ def time_command(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     expect: tuple[int, ...] = (0,),
+    setup: Callable[[], object] | None = None,
 ) -> Timing:
-    """``warmup`` untimed runs (page cache, .pyc files), then ``runs`` timed ones."""
-    for _ in range(warmup):
-        run_once(argv, cwd=cwd, env=env, expect=expect)
-    samples = tuple(run_once(argv, cwd=cwd, env=env, expect=expect) for _ in range(runs))
-    return Timing(tuple(argv), samples)
+    """``warmup`` untimed runs (page cache, .pyc files), then ``runs`` timed ones; ``setup``
+    (untimed) before every run, e.g. to put a cache back as it was."""
+    samples = []
+    for number in range(warmup + runs):
+        if setup is not None:
+            setup()
+        sample = run_once(argv, cwd=cwd, env=env, expect=expect)
+        if number >= warmup:
+            samples.append(sample)
+    return Timing(tuple(argv), tuple(samples))
+
+
+def compile_sources(*folders: Path) -> None:
+    """Byte-compile ``folders`` (as pip does at install) so no measured run compiles them."""
+    import compileall
+
+    for folder in folders:
+        compileall.compile_dir(str(folder), quiet=1, workers=1)
 
 
 def contentctl_argv(*args: str) -> list[str]:

@@ -1,37 +1,41 @@
-"""Benchmark repos with their state: a size in, ready folders (cached under ``benchmarks/out``).
+"""Benchmark repos with their state: sizes and layouts in, ready folders out (cached).
 
-For each size, one ``contentctl`` apply of the generated posts writes the state,
-so the state is exactly what apply writes: the real ``Applier`` and client
-against the in-process sandbox, which this process builds with its rate limit
-off (``in_process_transport(..., rate_limit=None)``) because pacing only adds
-waiting here. The state is the same for the single and batch layouts (a
-target's spec does not depend on which file the post is in), so it is applied
-once and copied; the campaign layout has posts of its own and its own state. The
-cache key is the generator version plus a digest of contentctl's source, so a
-change to how contentctl plans or records invalidates it.
+For each size and layout: the generated repo (``repo``: the posts as applied,
+so plan has no changes), its "1% changed" copy (``changed``: the same state,
+1% of the posts' texts edited) and the state both share, written by
+``benchmarks/state_writer.py`` (contentctl's own loader, targets and state
+store; no apply). Writing the state loads the repo with contentctl's loader,
+which fills the repo's parse cache (``.contentctl/cache/parse.json``) as a
+first plan would; the changed copy starts from that same cache, so its plan
+parses only the edited files (``Prepared.reset`` puts that cache back before
+each timed run, so every run is the first plan after the edit).
 
-``Prepared`` names, per size and layout, the unchanged repo, its "1% changed"
-copy (same state, 1% of the posts' texts edited) and the state file.
+Cached under ``benchmarks/out/cache/<digest>/<size>-<layout>/``: the digest is
+of the generator and preparation code, so a change to either makes new folders
+(old ones are removed). The state also depends on contentctl (its specs and
+hashes), so it is written again whenever contentctl's source digest differs
+from the one recorded beside it. Cold, the sizes are prepared two at a time in
+worker processes (the machine's two cores; nothing is timed meanwhile).
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import contentctl
 from benchmarks import floor
-from benchmarks.generate import (
-    GENERATOR_VERSION,
-    Layout,
-    edited_indices,
-    write_repo,
-)
+from benchmarks.generate import Layout, edited_indices, write_repo
 
-OUT = Path(__file__).resolve().parent / "out"
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
 STATE = "contentctl.state.json"
+PARSE_CACHE = Path(".contentctl") / "cache" / "parse.json"
+_CODE = ("generate.py", "generate_campaign.py", "prepare.py", "state_writer.py", "floor.py")
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,28 @@ class Prepared:
     layout: Layout
     repo: Path  # the posts as applied: plan has no changes
     changed: Path  # 1% of the posts edited: plan has changes
+    fresh: bool  # generated or given a new state by this run (not from the cache)
+
+    def reset(self) -> None:
+        """Give the changed copy the parse cache of before the edit (the unchanged repo's)."""
+        saved = self.changed.parent / "parse-before-edit.json"
+        if saved.exists():
+            target = self.changed / PARSE_CACHE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(saved, target)
+
+
+def code_digest() -> str:
+    """Digest of the code that generates and prepares the repos: what the cache depends on."""
+    digest = hashlib.sha256()
+    for name in _CODE:
+        digest.update(name.encode() + b"\0" + (HERE / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def source_digest() -> str:
-    """Digest of contentctl's Python source: what a cached state depends on."""
-    digest = hashlib.sha256(f"generator {GENERATOR_VERSION}".encode())
+    """Digest of contentctl's Python source: what a written state depends on."""
+    digest = hashlib.sha256()
     package = Path(contentctl.__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -52,30 +73,59 @@ def source_digest() -> str:
 
 
 def cache_root(out: Path) -> Path:
-    return out / "cache" / f"v{GENERATOR_VERSION}-{source_digest()}"
+    return out / "cache" / code_digest()
 
 
-def prepare(size: int, layouts: tuple[Layout, ...], out: Path = OUT) -> list[Prepared]:
-    """The repos for ``size`` in each layout, generated and applied once, then reused."""
-    root = cache_root(out)
-    for stale in root.parent.glob("v*"):
-        if stale != root:  # made by another generator or contentctl version: never read again
-            shutil.rmtree(stale, ignore_errors=True)
-    prepared = []
-    for layout in layouts:
-        state = _state_for(size, root, layout)
-        base = root / f"{size}-{layout.value}"
-        repo, changed = base / "repo", base / "changed"
-        if not (changed / floor.HASHES).exists():
-            shutil.rmtree(base, ignore_errors=True)
-            write_repo(repo, size, layout)
-            shutil.copyfile(state, repo / STATE)
-            floor.run(repo, record=True)
-            write_repo(changed, size, layout, edited_indices(size))
-            shutil.copyfile(state, changed / STATE)
-            shutil.copyfile(repo / floor.HASHES, changed / floor.HASHES)
-        prepared.append(Prepared(size, layout, repo, changed))
+def prepare_one(size: int, layout: Layout, root: Path, contentctl_digest: str) -> Prepared:
+    """One size and layout, generated and given its state unless the cache has them."""
+    base = root / f"{size}-{layout.value}"
+    repo, changed = base / "repo", base / "changed"
+    fresh = False
+    if not (base / "generated").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        write_repo(repo, size, layout)
+        floor.run(repo, record=True)
+        write_repo(changed, size, layout, edited_indices(size))
+        shutil.copyfile(repo / floor.HASHES, changed / floor.HASHES)
+        (base / "generated").write_text("ok\n", encoding="utf-8")
+        fresh = True
+    marker = base / "state-of"
+    if not marker.exists() or marker.read_text(encoding="utf-8") != contentctl_digest:
+        from benchmarks.state_writer import write_state
+
+        for stale in (repo / STATE, repo / PARSE_CACHE):
+            stale.unlink(missing_ok=True)
+        write_state(repo)
+        shutil.copyfile(repo / STATE, changed / STATE)
+        shutil.copyfile(repo / PARSE_CACHE, base / "parse-before-edit.json")
+        marker.write_text(contentctl_digest, encoding="utf-8")
+        fresh = True
+    prepared = Prepared(size, layout, repo, changed, fresh)
+    prepared.reset()
     return prepared
+
+
+def prepare(
+    sizes: Sequence[int],
+    layouts: Sequence[Layout],
+    out: Path = OUT,
+    *,
+    log: Callable[[str], None] = print,
+) -> dict[tuple[int, Layout], Prepared]:
+    """Every size × layout, from the cache or prepared two at a time, largest first."""
+    root = cache_root(out)
+    for stale in root.parent.glob("*"):
+        if stale != root:  # made by other generator code: never read again
+            shutil.rmtree(stale, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    digest = source_digest()
+    jobs = sorted(((s, layout) for s in sizes for layout in layouts), reverse=True)
+    with ProcessPoolExecutor(max_workers=min(2, len(jobs) or 1)) as pool:
+        futures = {job: pool.submit(prepare_one, *job, root, digest) for job in jobs}
+        done = {job: future.result() for job, future in futures.items()}
+    for (size, layout), prepared in sorted(done.items()):
+        log(f"  {size:,} {layout.value}: {'prepared' if prepared.fresh else 'from the cache'}")
+    return done
 
 
 def small_repo(size: int, out: Path = OUT) -> Path:
@@ -90,52 +140,3 @@ def fresh_repo(size: int, layout: Layout, folder: Path) -> Path:
     """A new repo with no state (for apply runs), replacing whatever is in ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
     return write_repo(folder, size, layout)
-
-
-def _state_for(size: int, root: Path, layout: Layout) -> Path:
-    source = Layout.CAMPAIGN if layout is Layout.CAMPAIGN else Layout.BATCH
-    state = root / f"state-{size}-{source.value}.json"
-    if state.exists():
-        return state
-    work = root / f"applying-{size}-{source.value}"
-    shutil.rmtree(work, ignore_errors=True)
-    write_repo(work, size, source)
-    apply_in_process(work)
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.move(work / STATE, state)
-    shutil.rmtree(work)
-    return state
-
-
-def apply_in_process(repo: Path) -> None:
-    """Plan and apply ``repo`` with contentctl's own code against an unthrottled sandbox."""
-    from contentctl import pipeline as workflow
-    from contentctl import sandbox
-    from contentctl.apply.applier import Applier
-    from contentctl.config import load_config
-    from contentctl.plan.build import Action, PlanOptions
-    from contentctl.publer import PublerClient
-    from contentctl.publer.connect import IN_PROCESS_URL
-    from contentctl.state.store import StateLock, StateStore
-
-    config = load_config(repo / "contentctl.yaml", environ={})
-    store = StateStore(config.state_path)
-    # daily limits off: the benchmark repos post more a day than any Publer plan takes
-    transport = sandbox.in_process_transport(
-        config, db=":memory:", rate_limit=None, publer_plan=None
-    )
-    with StateLock(config.state_path, "apply"):
-        state = store.load()
-        plan, _ = workflow.make_plan(config, state, PlanOptions())
-        client = PublerClient(
-            IN_PROCESS_URL,
-            sandbox.SANDBOX_API_KEY,
-            config.workspace_id,
-            transport=transport,
-            rate_limit=None,
-            poll_interval=0.0,
-        )
-        with client:
-            report = Applier(config, store, state, client).run(plan)
-    if report.failed or report.unresolved or report.created != plan.count(Action.CREATE):
-        raise RuntimeError(f"preparing {repo}: {report.summary()}")

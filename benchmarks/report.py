@@ -1,14 +1,15 @@
 """The results in, tables and ``BENCHMARKS.md`` out.
 
-``Row`` is one measured command with its reference and target; ``Results``
-holds every row plus the apply runs and the profiles of whatever missed its
-target. ``tables`` gives the Markdown tables printed by ``run`` and written by
-``write_markdown`` together with the machine, the commands and the verdicts.
+``Row`` is one measured command with its reference and target; ``ApplyRow`` one
+apply through the served sandbox with the plan after it; ``Results`` holds them
+with the verdicts that are not a single ratio (memory growth, refresh cost,
+fmt's rewrites, the apply's memory) and the profiles of whatever missed its
+target. ``tables`` gives the Markdown tables that ``run`` prints and
+``markdown`` writes together with the machine, the method and the verdicts.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import sys
@@ -17,13 +18,12 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-RATE_LIMIT = 100  # requests per window, the sandbox's (and Publer's) default
-RATE_WINDOW_S = 120
+from benchmarks.apply_bench import ApplyRun
 
 
 @dataclass(frozen=True)
 class Row:
-    group: str  # "plan", "startup" or "apply"
+    group: str  # "plan", "startup" or "refresh"
     name: str
     size: int | None
     layout: str
@@ -35,6 +35,7 @@ class Row:
     ratio: float | None = None
     target: float | None = None  # the ratio must be at most this
     argv: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -45,45 +46,34 @@ class Row:
 
 @dataclass(frozen=True)
 class ApplyRow:
-    layout: str
+    run: ApplyRun
     posts: int
-    targets: int
-    runs: int
-    median_s: float
-    requests: int
-    minimum: int
-    rate_limited: int
-    peak_mb: float
-    server_peak_mb: float
-    by_endpoint: dict[str, int]
     target: float = 1.2
 
     @property
     def ratio(self) -> float:
-        return self.requests / self.minimum
-
-    @property
-    def waiting_floor_s(self) -> int:
-        """Seconds the rate limit alone imposes: every full window of the minimum is waited out."""
-        return (math.ceil(self.minimum / RATE_LIMIT) - 1) * RATE_WINDOW_S
+        return self.run.requests / self.run.minimum.total
 
     @property
     def met(self) -> bool:
-        return self.ratio <= self.target and self.rate_limited == 0
+        return self.ratio <= self.target and self.run.apply.rate_limited == 0
+
+
+Verdict = tuple[str, str, bool | None]
 
 
 @dataclass
 class Results:
     rows: list[Row] = field(default_factory=list)
     applies: list[ApplyRow] = field(default_factory=list)
-    memory_limit_mb: float = 300.0
-    memory_size: int = 10_000
+    checks: list[Verdict] = field(default_factory=list)  # targets that are not a row's ratio
+    extra: list[str] = field(default_factory=list)  # more result sections (Markdown lines)
     profiles: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def verdicts(self) -> list[tuple[str, str, bool | None]]:
+    def verdicts(self) -> list[Verdict]:
         """(target, measured, met) for every target that this run could check."""
-        out: list[tuple[str, str, bool | None]] = []
+        out: list[Verdict] = []
         for row in self.rows:
             if row.target is not None and row.ratio is not None:
                 out.append(
@@ -94,37 +84,23 @@ class Results:
                     )
                 )
         out += self.memory_growth()
-        for row in self.rows:
-            if row.group == "plan" and row.size == self.memory_size and row.name.startswith("plan"):
-                out.append(
-                    (
-                        f"{_label(row)}: peak memory under {self.memory_limit_mb:g} MB",
-                        f"{row.peak_mb:.0f} MB",
-                        row.peak_mb < self.memory_limit_mb,
-                    )
-                )
         for apply in self.applies:
+            run = apply.run
             out.append(
                 (
-                    f"apply {apply.posts:,} posts ({apply.layout}): requests at most "
-                    f"{apply.target:g}× minimum",
-                    f"{apply.requests} / {apply.minimum} = {apply.ratio:.2f}×",
+                    f"fresh apply of {apply.posts:,} posts ({run.layout}) and the plan after it: "
+                    f"requests at most {apply.target:g}× the protocol minimum",
+                    f"{run.apply.total} + {run.plan.total} = {run.requests} / "
+                    f"{run.minimum.total} = {apply.ratio:.2f}×",
                     apply.ratio <= apply.target,
                 )
             )
-            out.append(
-                (
-                    f"apply {apply.posts:,} posts ({apply.layout}): no 429 received",
-                    f"{apply.rate_limited} × 429",
-                    apply.rate_limited == 0,
-                )
-            )
-        return out
+        return out + self.checks
 
-    def memory_growth(self) -> list[tuple[str, str, bool | None]]:
+    def memory_growth(self) -> list[Verdict]:
         """Peak MB per 1,000 posts of each command at its smallest and largest size: the
         memory must grow no faster than the posts (the larger size's figure no higher)."""
-        out: list[tuple[str, str, bool | None]] = []
+        out: list[Verdict] = []
         by_command: dict[tuple[str, str], dict[int, float]] = {}
         for row in self.rows:
             if row.group == "plan" and row.size and row.name != "floor":
@@ -155,68 +131,79 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}"
 
 
-def _mark(met: bool | None) -> str:
+def mark(met: bool | None) -> str:
     return {True: "met", False: "**NOT met**", None: "–"}[met]
+
+
+def _target(row: Row) -> str:
+    return f"≤ {row.target:g}× ({mark(row.met)})" if row.target is not None else "–"
 
 
 def tables(results: Results) -> list[str]:
     lines = [
         "### validate and plan against the floor",
         "",
-        "| command | posts | layout | median ms | spread | peak MB | × floor | target |",
-        "|---|--:|---|--:|--:|--:|--:|---|",
+        "| command | posts | layout | runs | median ms | spread | peak MB | MB / 1,000 posts "
+        "| × reference | target |",
+        "|---|--:|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in (r for r in results.rows if r.group == "plan"):
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "1.00"
-        target = f"≤ {row.target:g}× ({_mark(row.met)})" if row.target is not None else "–"
+        per = row.peak_mb * 1000 / row.size if row.size else 0.0
         lines.append(
-            f"| {row.name} | {row.size:,} | {row.layout} | {_ms(row.median_s)} | "
-            f"{row.spread:.0%} | {row.peak_mb:.0f} | {ratio} | {target} |"
+            f"| {row.name} | {row.size:,} | {row.layout} | {row.runs} | {_ms(row.median_s)} | "
+            f"{row.spread:.0%} | {row.peak_mb:.0f} | {per:.1f} | {ratio} | {_target(row)} |"
         )
     lines += [
         "",
+        "× reference: × the floor of the same size and layout; for `fmt --check`, × that "
+        "repo's `validate`.",
+        "",
         "### Startup",
         "",
-        "| command | median ms | spread | peak MB | × `import click` | target |",
-        "|---|--:|--:|--:|--:|---|",
+        "| command | runs | median ms | spread | peak MB | × `import click` | target |",
+        "|---|--:|--:|--:|--:|--:|---|",
     ]
     for row in (r for r in results.rows if r.group == "startup"):
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "1.00"
-        target = f"≤ {row.target:g}× ({_mark(row.met)})" if row.target is not None else "–"
         lines.append(
-            f"| `{row.name}` | {_ms(row.median_s)} | {row.spread:.0%} | "
-            f"{row.peak_mb:.0f} | {ratio} | {target} |"
+            f"| `{row.name}` | {row.runs} | {_ms(row.median_s)} | {row.spread:.0%} | "
+            f"{row.peak_mb:.0f} | {ratio} | {_target(row)} |"
         )
     if results.applies:
         lines += [
             "",
-            "### apply against `contentctl sandbox serve --latency-ms 50` (rate limit on)",
+            "### Fresh apply through `contentctl sandbox serve`, and the plan right after it",
             "",
-            "| posts | layout | targets | runs | median wall s | rate-limit floor s | requests "
-            "| minimum | × minimum "
-            "| 429s | peak MB (client / server) | target |",
-            "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+            "| posts | layout | remote posts | apply s | apply requests | plan after: s "
+            "| plan after: requests | total | protocol minimum | × minimum | 429s "
+            "| peak MB (apply / sandbox) | target |",
+            "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
         ]
         for a in results.applies:
+            r = a.run
             lines.append(
-                f"| {a.posts:,} | {a.layout} | {a.targets:,} | {a.runs} | {a.median_s:,.1f} | "
-                f"{a.waiting_floor_s} | "
-                f"{a.requests} | {a.minimum} | {a.ratio:.2f} | {a.rate_limited} | "
-                f"{a.peak_mb:.0f} / {a.server_peak_mb:.0f} | ≤ {a.target:g}×, "
-                f"no 429 ({_mark(a.met)}) |"
+                f"| {a.posts:,} | {r.layout} | {r.minimum.targets:,} | "
+                f"{r.apply.sample.seconds:,.1f} | {r.apply.total} | {r.plan.sample.seconds:,.1f} "
+                f"| {r.plan.total} | {r.requests} | {r.minimum.total} | {a.ratio:.2f} | "
+                f"{r.apply.rate_limited + r.plan.rate_limited} | "
+                f"{r.apply.sample.peak_mb:.0f} / {r.server_peak_mb:.0f} | "
+                f"≤ {a.target:g}× ({mark(a.ratio <= a.target)}) |"
             )
-        lines += [
-            "",
-            "Rate-limit floor: the full 2-minute windows that the minimum number of "
-            "requests must wait out at 100 requests per window.",
-            "",
-            "Requests per endpoint (last run of each size):",
-            "",
-        ]
+        lines += ["", "Requests per endpoint, from the sandbox's own `GET /_sandbox/stats`:", ""]
         for a in results.applies:
-            parts = ", ".join(f"{name}: {count}" for name, count in a.by_endpoint.items())
-            lines.append(f"- {a.posts:,} posts ({a.layout}): {parts}")
-    return lines
+            r = a.run
+            lines += [
+                f"- {a.posts:,} posts ({r.layout}), apply: {_endpoints(r.apply.requests)}",
+                f"- {a.posts:,} posts ({r.layout}), plan after it: "
+                f"{_endpoints(r.plan.requests) or 'none'}",
+                f"- {a.posts:,} posts ({r.layout}), protocol minimum: {r.minimum.describe()}",
+            ]
+    return lines + (["", *results.extra] if results.extra else [])
+
+
+def _endpoints(requests: dict[str, int]) -> str:
+    return ", ".join(f"{name}: {count}" for name, count in requests.items())
 
 
 def machine() -> list[str]:
@@ -237,8 +224,12 @@ def machine() -> list[str]:
     import yaml
 
     libyaml = "with libyaml" if getattr(yaml, "__with_libyaml__", False) else "WITHOUT libyaml"
+    try:
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
     return [
-        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc)",
+        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc); load average at the end: {load}",
         f"- Python {platform.python_version()} ({sys.implementation.name}), "
         f"{platform.system()} {platform.release()}",
         f"- Libraries: {', '.join(versions)} (PyYAML {libyaml})",
@@ -250,9 +241,8 @@ def markdown(results: Results, commands: list[str], how: str) -> str:
         "# Benchmarks",
         "",
         f"Written by `{how}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; do not edit by hand.",
-        "Times are wall-clock medians of whole processes after a warm-up run; "
-        "spread = (max − min) / median; peak MB = the process's maximum resident memory "
-        "(GNU `time -f %M`).",
+        "Times are wall-clock medians of whole processes; spread = (max − min) / median; "
+        "peak MB = the process's maximum resident memory (GNU `time -f %M`).",
         "",
         "## Machine",
         "",
@@ -272,7 +262,7 @@ def markdown(results: Results, commands: list[str], how: str) -> str:
         "|---|--:|---|",
     ]
     for target, measured, met in results.verdicts():
-        lines.append(f"| {target} | {measured} | {_mark(met)} |")
+        lines.append(f"| {target} | {measured} | {mark(met)} |")
     if results.notes:
         lines += ["", "## Notes", "", *(f"- {note}" for note in results.notes)]
     if results.profiles:
@@ -280,7 +270,3 @@ def markdown(results: Results, commands: list[str], how: str) -> str:
         for title, profile_lines in results.profiles.items():
             lines += [f"### {title}", "", *profile_lines, ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def write_markdown(path: Path, results: Results, commands: list[str], how: str) -> None:
-    path.write_text(markdown(results, commands, how), encoding="utf-8")
