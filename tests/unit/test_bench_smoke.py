@@ -1,4 +1,4 @@
-"""The benchmark's quick mode (100 posts, one run) end to end, into a temporary folder.
+"""The benchmark's quick mode (100 posts, one run; a 200-post apply) end to end, into a temp folder.
 
 Run as ``make bench`` runs it (``python -m benchmarks.run`` from the repo root), since
 ``benchmarks`` is a folder of the repo, not part of the installed package.
@@ -16,10 +16,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 ROWS = (
-    "| floor | 100 | single |",
-    "| validate | 100 | single |",
-    "| plan, no changes | 100 | single |",
-    "| plan, 1% changed | 100 | single |",
     "| floor | 100 | batch |",
     "| validate | 100 | batch |",
     "| plan, no changes | 100 | batch |",
@@ -28,11 +24,14 @@ ROWS = (
     "| validate | 100 | campaign |",
     "| plan, no changes | 100 | campaign |",
     "| plan, 1% changed | 100 | campaign |",
-    "| fmt --check (× validate) | 100 | campaign |",
+    "| validate | 100 | campaign (fmt) |",
+    "| fmt --check, no fmt cache | 100 | campaign (fmt) |",
+    "| fmt --check, cached | 100 | campaign (fmt) |",
     '| `python -c "import click"` |',
     "| `contentctl --version` |",
     "| `contentctl validate (5 posts)` |",
 )
+APPLIES = (("100", "batch"), ("100", "campaign"), ("200", "batch"))
 
 
 @pytest.mark.slow
@@ -44,7 +43,7 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(report),
          "--work", str(tmp_path / "work")],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
 
     assert done.returncode == 0, done.stderr[-3000:]
@@ -57,14 +56,26 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
         if line.startswith(ROWS):
             ratio = line.split("|")[-3].strip()  # the "× floor" / "× import click" column
             assert re.fullmatch(r"\d+\.\d\d", ratio), line
-    apply_rows = [line for line in written.splitlines() if line.startswith("| 100 |")]
-    assert [row.split("|")[2].strip() for row in apply_rows] == ["batch", "campaign"]
+    lines = written.splitlines()
+    apply_rows = [line for line in lines if line.startswith(("| 100 |", "| 200 |"))]
+    assert [tuple(c.strip() for c in r.split("|")[1:3]) for r in apply_rows] == list(APPLIES)
     for row in apply_rows:
         cells = [cell.strip() for cell in row.split("|")[1:-1]]
-        requests, minimum, ratio, rate_limited = cells[6], cells[7], cells[8], cells[9]
-        assert int(requests) >= int(minimum) > 0
-        assert re.fullmatch(r"\d+\.\d\d", ratio)
-        assert rate_limited == "0"
+        applied, planned, total, minimum = (int(cells[i]) for i in (4, 6, 7, 8))
+        assert applied + planned == total >= minimum > 0, row
+        assert re.fullmatch(r"\d+\.\d\d", cells[9]) and cells[10] == "0", row
+    for posts, layout in APPLIES:  # per endpoint, from the sandbox's own statistics
+        apply_line = next(x for x in lines if x.startswith(f"- {posts} posts ({layout}), apply:"))
+        assert re.search(r"POST /posts/schedule: \d+", apply_line), apply_line
+        assert re.search(r"GET /posts: \d+", apply_line), apply_line
+        assert any(x.startswith(f"- {posts} posts ({layout}), plan after it: ") for x in lines)
+    refresh = next(x for x in lines if x.startswith("| `plan` (refresh, in-process sandbox) |"))
+    requests, pages = (int(c.strip()) for c in refresh.split("|")[5:7])
+    assert requests >= pages == 17  # 333 remote posts, 20 a page
+    fmt = next(x for x in lines if x.startswith("| fmt of a 100-post repo"))
+    assert fmt.endswith("| 3 rewritten, all canonical | met |"), fmt
+    assert any(x.startswith("| refresh cost: the plan right after the apply") for x in lines)
+    assert any(x.startswith("| client peak memory of the 200-post apply") for x in lines)
     assert "## Machine" in written and "## Targets" in written
     after = repo_report.read_bytes() if repo_report.exists() else None
     assert after == before  # the repo's own BENCHMARKS.md is never touched by the smoke
