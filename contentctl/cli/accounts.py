@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from contentctl.cli.base import cli, config_for
@@ -38,6 +36,8 @@ def accounts(ctx: click.Context, fmt: str, write: bool) -> None:
       contentctl accounts --format json
       contentctl accounts --write       # then review: git diff contentctl.yaml
     """
+    import json
+
     from contentctl.accounts import discover, write_accounts
     from contentctl.publer.connect import connect
 

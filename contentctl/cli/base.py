@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +60,8 @@ class _Group(click.Group):
             ctx.exit(int(ExitCode.INTERRUPTED))
         except Exception as exc:
             if _wants_traceback(ctx):
+                import traceback
+
                 click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
             else:
                 click.echo(internal_error_line(exc), err=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from contentctl.cli.base import config_for
 from contentctl.cli.state import state_group
-from contentctl.model import StateBackendConfig, StateBackendKind
+
+if TYPE_CHECKING:  # model's dataclasses cost start-up time: imported where used
+    from contentctl.model import StateBackendConfig
 
 
 @state_group.command("migrate")
@@ -52,6 +55,7 @@ def state_migrate(
       CONTENTCTL_DATABASE_URL=postgresql://… contentctl state migrate --to postgres
     """
     from contentctl.errors import StateError
+    from contentctl.model import StateBackendConfig, StateBackendKind
     from contentctl.state.backends import open_backend, open_backend_as
 
     config = config_for(ctx)
@@ -91,6 +95,8 @@ def state_migrate(
 
 def _yaml(settings: StateBackendConfig, path: str | None) -> str:
     """The ``state:`` block that names ``settings``, defaults left out."""
+    from contentctl.model import StateBackendConfig, StateBackendKind
+
     defaults = StateBackendConfig()
     keys = {
         StateBackendKind.LOCAL: (),
