@@ -89,13 +89,16 @@ def import_posts(
             by_key = {t.key: t for t in targets}
             now = datetime.now(UTC)
             for item in imported:
-                found = by_key.get((item.post_id, item.alias))
-                if found is not None:
-                    entry = adopted_entry(found, item.remote, now, None)
-                    state.set_entry(item.post_id, item.alias, entry)
+                for alias, remote in item.members:
+                    found = by_key.get((item.post_id, alias))
+                    if found is not None:
+                        state.set_entry(
+                            item.post_id, alias, adopted_entry(found, remote, now, None)
+                        )
             store.write(state)
     where = target if imported else "nothing"
-    click.echo(f"Imported {len(imported)} posts from Publer into {where}.")
+    count = sum(len(item.members) for item in imported)
+    click.echo(f"Imported {count} posts from Publer into {where}.")
     for skip in skipped:
         click.echo(f"  skipped {skip.remote_id}: {skip.reason}")
 

@@ -24,6 +24,7 @@ the manifest file's text, in the form ``contentctl fmt`` writes. No I/O here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,9 +48,16 @@ NEEDS_BOARD = frozenset({"pinterest"})  # the pin's board is an account option o
 @dataclass(frozen=True)
 class ImportedPost:
     post_id: str
-    alias: str  # "-" for an idea
-    remote: RemotePost
+    members: tuple[tuple[str, RemotePost], ...]  # (alias, remote post); alias "-" for an idea
     document: JSONObject  # the manifest post
+
+    @property
+    def alias(self) -> str:
+        return self.members[0][0]
+
+    @property
+    def remote(self) -> RemotePost:
+        return self.members[0][1]
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,9 @@ def to_manifests(
     posts: Sequence[RemotePost], config: Config
 ) -> tuple[list[ImportedPost], list[Skipped]]:
     aliases = {account.id: alias for alias, account in config.accounts.items()}
+    order = {alias: index for index, alias in enumerate(config.accounts)}
     zone = ZoneInfo(config.timezone)
-    imported: list[ImportedPost] = []
+    groups: dict[str, list[_Single]] = {}
     skipped: list[Skipped] = []
     for post in sorted(posts, key=lambda p: (p.scheduled_at or "", p.id)):
         reason = _unsupported(post, aliases)
@@ -71,13 +80,76 @@ def to_manifests(
             skipped.append(Skipped(post.id, reason))
             continue
         alias = "-" if _state(post) in IDEAS else aliases[str(post.account_id)]
-        document: JSONObject = {"id": stable_id(post), **_method(post, alias, zone)}
-        document.update(content(post))
-        labels = _labels(post.raw.get("labels"), config.labels)
-        if labels:
-            document["labels"] = labels
-        imported.append(ImportedPost(str(document["id"]), alias, post, document))
+        single = _Single(post, alias, _method(post, zone), content(post),
+                         _labels(post.raw.get("labels"), config.labels))  # fmt: skip
+        groups.setdefault(single.group_key(), []).append(single)
+    imported: list[ImportedPost] = []
+    for members in groups.values():
+        providers = [m.post.network for m in members]
+        if len(set(providers)) == len(providers):  # per-network overrides: one per provider
+            imported.append(_merged(sorted(members, key=lambda m: order.get(m.alias, 0))))
+        else:
+            imported.extend(_merged([m]) for m in members)
     return imported, skipped
+
+
+@dataclass(frozen=True)
+class _Single:
+    """One remote post as a manifest would say it, before posts of one bulk are joined."""
+
+    post: RemotePost
+    alias: str
+    method: JSONObject  # method, at, recycling, recurring
+    content: JSONObject
+    labels: list[JSONValue]
+
+    def group_key(self) -> str:
+        """Posts of one bulk with the same time, method and labels: one manifest post."""
+        job = self.post.raw.get("job_id")
+        if self.alias == "-" or not isinstance(job, str) or not job:
+            return f"alone:{self.post.id}"
+        return json.dumps([job, self.method, self.labels], sort_keys=True)
+
+
+def _merged(members: Sequence[_Single]) -> ImportedPost:
+    """One manifest post: what its accounts share at the top, the rest per network."""
+    first = min(members, key=lambda m: m.post.id)
+    document: JSONObject = {"id": stable_id(first.post), **first.method}
+    if first.alias != "-":
+        document["accounts"] = [m.alias for m in members]
+    common = _shared([{k: v for k, v in m.content.items() if k != "networks"} for m in members])
+    document.update(common)
+    networks: JSONObject = {}
+    for m in members:
+        provider = str(m.post.network)
+        own = {k: v for k, v in m.content.items() if k not in common or common[k] != v}
+        extras = own.pop("networks", None)  # the network's own fields, written under it already
+        mine = extras.get(provider) if isinstance(extras, dict) else None
+        if isinstance(mine, dict):
+            own.update(mine)
+        if own:
+            networks[provider] = own
+    if networks:
+        document["networks"] = networks
+    if first.labels:
+        document["labels"] = first.labels
+    pairs = tuple((m.alias, m.post) for m in members)
+    return ImportedPost(str(document["id"]), pairs, document)
+
+
+def _shared(contents: Sequence[JSONObject]) -> JSONObject:
+    """The top-level content: per key every account has, the value most of them share
+    (the others override it per network); ``details`` only when all agree, since an
+    override's details merge into the common ones rather than replace them."""
+    out: JSONObject = {}
+    for key in dict.fromkeys(k for c in contents for k in c):
+        if not all(key in c for c in contents):
+            continue
+        values = [json.dumps(c[key], sort_keys=True) for c in contents]
+        best = max(values, key=values.count)
+        if values.count(best) == len(values) or (key != "details" and values.count(best) > 1):
+            out[key] = contents[values.index(best)][key]
+    return out
 
 
 def render(imported: Sequence[ImportedPost]) -> str:
@@ -102,9 +174,10 @@ def created_times(
     for item in imported:
         at = item.document.get("at")
         when = datetime.fromisoformat(at).replace(tzinfo=zone) if isinstance(at, str) else None
-        out[(item.post_id, item.alias)] = (
-            when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
-        )
+        for alias, _post in item.members:
+            out[(item.post_id, alias)] = (
+                when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+            )
     return out
 
 
@@ -176,7 +249,7 @@ def _media_item(item: Mapping[str, JSONValue]) -> JSONObject:
     return out if "id" in out else {}
 
 
-def _method(post: RemotePost, alias: str, zone: ZoneInfo) -> JSONObject:
+def _method(post: RemotePost, zone: ZoneInfo) -> JSONObject:
     state = _state(post)
     if state in IDEAS:
         return {"method": state}
@@ -191,8 +264,6 @@ def _method(post: RemotePost, alias: str, zone: ZoneInfo) -> JSONObject:
         out["method"] = "draft"
     if post.scheduled_at:
         out["at"] = _local(post.scheduled_at, zone)
-    accounts: list[JSONValue] = [alias]
-    out["accounts"] = accounts
     if isinstance(recycling, dict):
         out["recycling"] = {k: v for k, v in recycling.items() if v is not None}
     if isinstance(recurring, dict):

@@ -131,3 +131,47 @@ def test_media_posts_are_written_with_their_publer_media_ids_in_the_manifests_fo
         ("6b0f0000000000000000noid", "a media item of it has no Publer media id to name it by"),
     ]
     assert "path" not in render(imported)  # nothing to download: Publer's ids only
+
+
+def test_posts_of_one_bulk_are_one_manifest_post_with_what_differs_per_network(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "contentctl.yaml").write_text(
+        "workspace: 6650f1c2a1b2c3d4e5f60718\nendpoint: sandbox\ntimezone: UTC\naccounts:\n"
+        f"  fb: {{id: {FB}, provider: facebook}}\n  li: {{id: {LI}, provider: linkedin}}\n"
+        f"  x: {{id: {X}, provider: twitter}}\n  x2: {{id: {X2}, provider: twitter}}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "contentctl.yaml", {})
+    at = "2027-03-01T08:00:00.000+00:00"
+    shared = {"job_id": "job-1", "scheduled_at": at, "type": "photo", "media": [LIBRARY]}
+    posts = [
+        remote("6b0f00000000000000000ab1", **shared, network="facebook", text="Long text"),
+        remote("6b0f00000000000000000ab2", **shared, account_id=LI, network="linkedin",
+               text="Long text"),
+        remote("6b0f00000000000000000ab3", **shared, account_id=X, network="twitter",
+               text="Short"),
+        remote("6b0f00000000000000000cd1", job_id="job-2", scheduled_at=at, account_id=X,
+               network="twitter", text="Twice on X"),
+        remote("6b0f00000000000000000cd2", job_id="job-2", scheduled_at=at, account_id=X2,
+               network="twitter", text="Twice on X"),
+    ]  # fmt: skip
+    imported, skipped = to_manifests(posts, config)
+    assert skipped == []
+    assert [i.document for i in imported] == [
+        {"id": "long-text-000ab1", "at": "2027-03-01T08:00", "accounts": ["fb", "li", "x"],
+         "type": "photo", "text": "Long text",
+         "media": [{"id": LIBRARY["id"], "type": "photo", "alt_text": "A teapot"}],
+         "networks": {"twitter": {"text": "Short"}}},
+        # two accounts of one network cannot share a post's per-network overrides: apart
+        {"id": "twice-on-x-000cd1", "at": "2027-03-01T08:00", "accounts": ["x"],
+         "type": "status", "text": "Twice on X"},
+        {"id": "twice-on-x-000cd2", "at": "2027-03-01T08:00", "accounts": ["x2"],
+         "type": "status", "text": "Twice on X"},
+    ]  # fmt: skip
+    assert [[alias for alias, _ in i.members] for i in imported] == [["fb", "li", "x"], ["x"],
+                                                                     ["x2"]]  # fmt: skip
+
+
+X = "65f0a1b2c3d4e5f607180004"
+X2 = "65f0a1b2c3d4e5f607180005"
