@@ -1,9 +1,12 @@
 """Posts already on Publer in, manifest posts out: what ``contentctl import`` writes.
 
-``to_manifests(posts, config)`` turns each listed ``RemotePost`` into one
-manifest post on its account (``ImportedPost``), with a stable id (a slug of
-its first words and the end of Publer's id, so importing again gives the
-same id), its time in the config's zone, and its method: scheduled and
+``to_manifests(posts, config)`` turns the listed ``RemotePost``s into
+manifest posts (``ImportedPost``): the posts of one bulk (one job, time,
+method and labels, one account per network) become one post on all their
+accounts, the content most of them share at the top and what differs under
+``networks.<provider>``; each has a stable id (a slug of its first words and
+the end of Publer's id, so importing again gives the same id), its time in
+the config's zone, and its method: scheduled and
 published posts by their time, drafts dated or not, ideas, recycling (with
 its ``recycling`` rule) and recurring (with its ``recurring`` rule). The
 content is what the listing holds, said the way the manifest says it (the
@@ -14,8 +17,8 @@ downloaded), the link preview, the network's own fields (a Facebook link
 carousel's ``sublinks``, a poll's ``options``, a YouTube ``category`` and
 tags, ``details``…), the OAS-only fields of Mastodon, Telegram, X, Threads and
 Bluesky under ``networks.<provider>`` (``publer_extras``), and the labels the
-config does not add anyway. Posts it
-cannot write faithfully are skipped with the reason: auto-scheduled ones
+config does not add anyway. Posts it cannot write faithfully are skipped
+with the reason: auto-scheduled ones
 (the listing gives Publer's slot, not the range asked for), a pin whose board
 the listing does not name, an account not in the config, a post with
 neither text nor media, media without a Publer id. ``render(imported)`` is
