@@ -262,6 +262,17 @@ def test_formatting_every_example_file_keeps_comments_meaning_and_is_stable() ->
         assert format_text(once, source=str(path)) == once, path
 
 
+def test_the_examples_are_in_fmts_form() -> None:
+    # The examples are what a new team copies; `init`'s pre-commit hook runs fmt --check.
+    unformatted = [
+        str(path.relative_to(EXAMPLES))
+        for path in example_files()
+        if format_text(path.read_text(encoding="utf-8"), source=str(path))
+        != path.read_text(encoding="utf-8")
+    ]
+    assert unformatted == []
+
+
 # -- property: any post, any key order, comments anywhere between keys ------------
 
 TRICKY = [
