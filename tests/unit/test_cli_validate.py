@@ -29,7 +29,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_examples_are_clean(repo: Path) -> None:
     code, out, _ = run("-C", str(repo), "validate")
     assert code == 0
-    assert out.endswith("28 posts in 7 files: 0 errors, 0 warnings.\n")
+    assert out.endswith("29 posts in 8 files: 0 errors, 0 warnings.\n")
 
 
 def test_errors_are_located_lines_and_exit_1(repo: Path) -> None:

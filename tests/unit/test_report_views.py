@@ -119,7 +119,7 @@ def test_plan_prints_the_view_its_format_names(repo: Path) -> None:
     text, markdown = out["text"].stdout, out["markdown"].stdout
     remote = "Remote: sandbox (workspace 6650f1c2a1b2c3d4e5f60718)\n"
     assert text.startswith(
-        f"{remote}Plan: 45 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked.\n"
+        f"{remote}Plan: 48 to create, 0 to update, 0 to replace, 0 to delete, 0 blocked.\n"
     )
     assert text.endswith(
         "\nSaved the plan to text.plan. Apply exactly it with: contentctl apply text.plan\n"
