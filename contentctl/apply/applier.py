@@ -30,7 +30,7 @@ from contentctl.apply.settling import SettleSteps
 from contentctl.apply.uploads import upload_one
 from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
 from contentctl.model import Config, JSONObject
-from contentctl.plan.build import Action, Change, Plan
+from contentctl.plan.build import Action, Change, Plan, missed
 from contentctl.plan.targets import Endpoint, Target, format_utc
 from contentctl.publer import PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
@@ -149,8 +149,21 @@ class Applier(EditSteps, SettleSteps):
 
     # -- creates ---------------------------------------------------------
 
+    def _still_ahead(self, targets: Sequence[Target]) -> list[Target]:
+        """Not a post whose time is now within the minute Publer needs, on Publer's clock
+        (the plan was made a while ago): left unsent, the next plan shows it missed."""
+        now = self.now()
+        kept = []
+        for target in targets:
+            if missed(Change(*target.key, target.provider, Action.CREATE, target=target), now):
+                self.progress(f"Not sent: {target.post_id} @ {target.alias}: its time is no "
+                              "longer a minute ahead on Publer's clock (missed)")  # fmt: skip
+            else:
+                kept.append(target)
+        return kept
+
     def _create(self, targets: Sequence[Target]) -> None:
-        targets = self._adopt_found(targets)
+        targets = self._adopt_found(self._still_ahead(targets))
         if not targets:
             return
         media_ids = self._upload_media(targets)

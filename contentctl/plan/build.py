@@ -226,12 +226,15 @@ def _missed(change: Change, now: datetime) -> Change:
 
 
 def _failed_at_publish(target: Target, entry: Entry, opts: PlanOptions) -> Change:
-    """A post Publer failed to publish: posted again in its place where it can be sent now."""
     again = Change(target.post_id, target.alias, target.provider, Action.CREATE, target=target,
                    before=entry, fields=diff_specs(entry.spec, target.spec))  # fmt: skip
-    missed = _missed(again, opts.now).action is Action.BLOCKED
-    reason = failed_again(str(entry.last_error), missed=missed)
-    return replace(again, action=Action.BLOCKED if missed else Action.REPLACE, reason=reason)
+    late = missed(again, opts.now)
+    return replace(again, action=Action.BLOCKED if late else Action.REPLACE,
+                   reason=failed_again(str(entry.last_error), missed=late))  # fmt: skip
+
+
+def missed(change: Change, now: datetime) -> bool:  # a create's time past or inside the lead
+    return _missed(change, now).action is Action.BLOCKED
 
 
 def _pending(change: Change) -> Change:
@@ -273,7 +276,7 @@ def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Chang
             target=target,
             before=entry,
         )
-    if publish_failed(entry):
+    if publish_failed(entry):  # Publer failed it: posted again in its place where it still can be
         return _failed_at_publish(target, entry, opts)
     # == on the specs is the fast path; the hash covers specs equal up to JSON types
     if entry.spec == target.spec or entry.content_hash == target.content_hash:

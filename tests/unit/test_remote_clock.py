@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from client_support import Clock, make_client
 import contentctl.sandbox as sb
 from contentctl.apply.journal import job_may_run
 from contentctl.config import load_config
-from contentctl.model import Config, Provider
+from contentctl.model import Config, JSONObject, Provider
 from contentctl.pipeline import plan_against
 from contentctl.plan.build import Action, PlanOptions
 from contentctl.plan.targets import format_utc
@@ -165,3 +166,32 @@ def test_a_post_ahead_of_our_clock_but_behind_publers_is_missed_not_sent(
         f"Warning: Publer's clock is 5 min {side} this machine's; times are judged by "
         "Publer's clock (missed times, the minute Publer needs)."
     ])  # fmt: skip
+
+
+def test_apply_does_not_send_a_post_whose_time_came_inside_the_lead_since_the_plan(
+    tmp_path: Path,
+) -> None:
+    """Planned while 90 s ahead; by the time apply sends, Publer's clock has it 30 s ahead."""
+    from apply_support import NOW, bench, target
+
+    from contentctl.apply.applier import Applier
+    from contentctl.plan.build import build_plan
+
+    soon, later = target("soon"), target("later", minutes=60)
+    at: JSONObject = {"scheduled_at": format_utc(NOW + timedelta(seconds=90))}
+    soon = replace(soon, spec={**soon.spec, "account": at}, given_hash="")
+    with bench(tmp_path) as b:
+        plan = build_plan([soon, later], b.store.load(), PlanOptions(now=NOW))
+        assert [c.action for c in plan.changes] == [Action.CREATE, Action.CREATE]
+        applier = Applier(b.config, b.store, b.store.load(), b.client, b.progress.append,
+                          lambda: NOW + timedelta(seconds=60))  # fmt: skip
+        report = applier.run(plan)
+        assert report.summary() == "Apply complete: 1 created, 0 updated, 0 deleted, 0 failed."
+        assert [p["text"] for p in b.sandbox.posts()] == ["Hello from later"]
+        assert (
+            "Not sent: soon @ fb: its time is no longer a minute ahead on Publer's clock (missed)"
+            in b.progress
+        )
+        a_minute_on = PlanOptions(now=NOW + timedelta(minutes=1))
+        again = build_plan([soon, later], b.store.load(), a_minute_on)
+        assert {c.post_id: c.action for c in again.changes}["soon"] is Action.BLOCKED
