@@ -74,6 +74,7 @@ class SettleSteps:
         prefetch(self.state, batch_ids, view)
         with self.guard.critical():
             settled = [(b, self._settle_one(b, jobs[b], view)) for b in batch_ids]
+            view.invalidate()  # settled: the listing is not held through the write, nor after
             self.write()
         for batch_id, (result, keys) in settled:
             total.merge(result)

@@ -31,15 +31,17 @@ class Rendered(dict[str, object]):
     re-encodes only the entries that changed; never mutate one after its text is read.
     """
 
-    __slots__ = ("_text",)
+    __slots__ = ("_utf8",)
 
     @property
     def text(self) -> str:
+        # kept as UTF-8: a text with one emoji is 4 bytes a character as a str
         try:
-            return self._text
+            return self._utf8.decode("utf-8")
         except AttributeError:
-            self._text: str = _dump(self)
-            return self._text
+            text = _dump(self)
+            self._utf8: bytes = text.encode("utf-8")
+            return text
 
 
 def members(document: Mapping[str, object]) -> dict[str, str]:
