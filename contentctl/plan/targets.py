@@ -205,7 +205,8 @@ def fingerprint(text: str) -> str:
 
 
 def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``YYYY-MM-DDTHH:MM:SSZ`` (isoformat: a few times faster than strftime, same text)."""
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def parse_utc(value: str) -> datetime:
@@ -264,12 +265,14 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
             (alias, config.accounts[alias].id, config.accounts[alias].provider.value)
             for alias in post.accounts
         ]
+    # a recurring post's time of day is in recurring.start_date, not on the account
+    fixed = post.at is not None and post.method is not Method.RECURRING
+    at = format_utc(post.at) if fixed and post.at is not None else None
     targets = []
     for alias, account_id, provider in accounts:
         network, account_fields = _network_entry(post, provider, hasher, config)
-        # a recurring post's time of day is in recurring.start_date, not on the account
-        if post.at is not None and post.method is not Method.RECURRING:
-            account_fields["scheduled_at"] = format_utc(post.at)
+        if at is not None:
+            account_fields["scheduled_at"] = at
         own = post.account_labels.get(alias, ())
         if own or (facts.LABELS_ON == "accounts" and "labels" in post_fields):
             # an account's own labels always go on its entry (OAS accounts[].labels)
