@@ -230,13 +230,15 @@ def _lengths(t: _Target) -> Iterable[Finding]:
         value = content.get(key)
         if limit is None or not isinstance(value, str):
             continue
-        where = origin(post, rule.provider, key)
         # the text as the network counts it (X weighted, Bluesky graphemes); titles in characters
         size = rules.text_length(rule.provider, value) if key == "text" else len(value)
+        if size < NEAR_LIMIT * limit:
+            continue  # the common case: where and how it is said are not needed
+        where = origin(post, rule.provider, key)
         unit = rules.length_unit(rule.provider) if key == "text" else "characters"
         if size > limit:
             yield Finding(where, f"{key} is {size} of {limit} {unit} on {rule.provider}")
-        elif size >= NEAR_LIMIT * limit:
+        else:
             yield Finding(where, f"{key} is {size} of {limit} {unit}, close to the limit", WARNING)
 
 
