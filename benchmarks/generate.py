@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import shutil
 import struct
 import zlib
 from collections.abc import Iterable
@@ -197,9 +199,14 @@ def config_text(batch_size: int = BATCH_SIZE) -> str:
     )
 
 
-def file_texts(n: int, layout: Layout, edited: Iterable[int] = ()) -> dict[str, str]:
-    """Relative path → YAML text of every manifest of an ``n``-post repo."""
+def file_texts(
+    n: int, layout: Layout, edited: Iterable[int] = (), *, only_edited: bool = False
+) -> dict[str, str]:
+    """Relative path → YAML text of every manifest of an ``n``-post repo (``only_edited``:
+    of the manifests that hold an edited post)."""
     changed = set(edited)
+    if layout is Layout.CAMPAIGN:
+        return campaign.file_texts(n, changed, only_edited=only_edited)
     if layout is Layout.SINGLE:
         return {
             f"posts/{index // 1000:03d}/{post_id(index)}.yaml": "\n".join(
@@ -207,9 +214,12 @@ def file_texts(n: int, layout: Layout, edited: Iterable[int] = ()) -> dict[str, 
             )
             + "\n"
             for index in range(n)
+            if index in changed or not only_edited
         }
     files: dict[str, str] = {}
     for start in range(0, n, POSTS_PER_FILE):
+        if only_edited and not changed.intersection(range(start, start + POSTS_PER_FILE)):
+            continue
         out = [f"# Posts {start} to {min(n, start + POSTS_PER_FILE) - 1}.", "posts:"]
         for index in range(start, min(n, start + POSTS_PER_FILE)):
             lines = post_lines(index, edited=index in changed)
@@ -236,6 +246,18 @@ def write_repo(root: Path, n: int, layout: Layout, edited: Iterable[int] = ()) -
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(tiny_png(number))
     return root
+
+
+def write_edited_copy(
+    repo: Path, copy: Path, n: int, layout: Layout, edited: Iterable[int]
+) -> None:
+    """``copy`` as ``repo`` with the ``edited`` posts changed: hard links to ``repo``'s files,
+    except the manifests holding an edited post, written anew (never through a link)."""
+    shutil.copytree(repo, copy, copy_function=os.link)
+    for rel, text in file_texts(n, layout, edited, only_edited=True).items():
+        path = copy / rel
+        path.unlink()
+        path.write_text(text, encoding="utf-8")
 
 
 def write_posts(root: Path, n: int, layout: Layout, edited: Iterable[int] = ()) -> None:

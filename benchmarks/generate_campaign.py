@@ -372,11 +372,14 @@ def campaign_sizes(n: int) -> list[tuple[int, int]]:
     return out
 
 
-def file_texts(n: int, edited: Iterable[int] = ()) -> dict[str, str]:
-    """Relative path → YAML text of every manifest of an ``n``-post repo."""
+def file_texts(n: int, edited: Iterable[int] = (), *, only_edited: bool = False) -> dict[str, str]:
+    """Relative path → YAML text of every manifest of an ``n``-post repo (``only_edited``:
+    of the manifests that hold an edited post)."""
     changed = set(edited)
     files: dict[str, str] = {}
     for number, (start, count) in enumerate(campaign_sizes(n)):
+        if only_edited and not changed.intersection(range(start, start + count)):
+            continue
         month = post_at(start)[:7].replace("-", "/")
         name = CAMPAIGNS[number % len(CAMPAIGNS)]
         out = [f"# Kampagne {number}: {name}, posts {start} to {start + count - 1}.", "posts:"]
