@@ -287,6 +287,7 @@ def apply(
             if planned.state.content_digest() != state.content_digest():
                 state = planned.state  # what the refresh learned (published, links) is kept
                 store.write(state)
+            del planned  # its parsed manifests are not held while applying (10,000 posts: ~80 MB)
             if not result.has_changes:
                 if output.machine:  # a script still gets its report
                     output.finish(result, state, ApplyReport())
