@@ -1,13 +1,16 @@
 """Accounts as Publer lists them: a client in, workspaces, accounts and boards out.
 
 ``discover`` asks Publer (or the sandbox) for the workspaces, the accounts of
-the client's workspace and their albums (``GET /workspaces``, ``GET
-/accounts``, ``GET /workspaces/{id}/media_options``) and suggests an alias per
-account. ``account_problems`` compares the ``accounts:`` of contentctl.yaml
-with ``GET /accounts``: a wrong id or provider is a ``Diagnostic`` at that
-alias (file:line:col). ``check_accounts`` does it once per client (once per
-run) and raises ``ConfigError``. ``accounts_block`` writes the ``accounts:``
-block into contentctl.yaml with ruamel's round trip, so comments stay.
+the client's workspace, their albums and watermarks (``GET /workspaces``, ``GET
+/accounts``, ``GET /workspaces/{id}/media_options``) and their signatures
+(``GET /workspaces/{id}/signatures``), and suggests an alias per account.
+``account_problems`` compares the ``accounts:`` of contentctl.yaml with ``GET
+/accounts``: a wrong id or provider is a ``Diagnostic`` at that alias
+(file:line:col). ``check_accounts`` does it once per client (once per run),
+checks the signature and watermark ids the manifests write against those
+lists (``option_problems``, asked only when a manifest writes one) and raises
+``ConfigError``. ``accounts_block`` writes the ``accounts:`` block into
+contentctl.yaml with ruamel's round trip, so comments stay.
 docs/publer-api.md §6.
 """
 
@@ -25,6 +28,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from contentctl.errors import ConfigError
 from contentctl.files import atomic_write
+from contentctl.manifest.content import effective_content, origin
+from contentctl.manifest.load import LoadResult, Locator
 from contentctl.model import Config, Diagnostic, JSONObject, Severity
 from contentctl.publer import PublerClient
 
@@ -39,6 +44,15 @@ class Album:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A signature (label, default) or a watermark (name, default) of one account."""
+
+    id: str
+    label: str
+    default: bool
+
+
+@dataclass(frozen=True)
 class RemoteAccount:
     """One account of the workspace, with the alias contentctl suggests for it."""
 
@@ -48,6 +62,8 @@ class RemoteAccount:
     name: str
     type: str
     albums: tuple[Album, ...] = ()
+    signatures: tuple[Option, ...] = ()
+    watermarks: tuple[Option, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,11 @@ class Discovery:
             "accounts": [
                 {"alias": a.alias, "provider": a.provider, "id": a.id, "type": a.type,
                  "name": a.name,
-                 "albums": [{"id": b.id, "name": b.name, "type": b.type} for b in a.albums]}
+                 "albums": [{"id": b.id, "name": b.name, "type": b.type} for b in a.albums],
+                 "signatures": [{"id": s.id, "label": s.label, "default": s.default}
+                                for s in a.signatures],
+                 "watermarks": [{"id": w.id, "name": w.label, "default": w.default}
+                                for w in a.watermarks]}
                 for a in self.accounts
             ],
         }  # fmt: skip
@@ -87,31 +107,45 @@ def suggest_alias(name: str, provider: str, taken: set[str]) -> str:
     return alias
 
 
+def _options(found: object, label: str) -> tuple[Option, ...]:
+    """Signatures (``label``) or watermarks (``name``) of one account, as Publer lists them."""
+    return tuple(
+        Option(str(o.get("id")), str(o.get(label) or ""), o.get("default") is True)
+        for o in (found if isinstance(found, list) else [])
+        if isinstance(o, dict) and o.get("id") is not None
+    )
+
+
 def discover(client: PublerClient, config: Config | None = None) -> Discovery:
-    """Workspaces, the accounts of the client's workspace and their albums, with aliases.
+    """Workspaces, the accounts of the client's workspace, their albums, watermarks and
+    signatures, with aliases.
 
     An account already in ``config`` keeps its alias there.
     """
     known = {a.id: a.alias for a in config.accounts.values()} if config is not None else {}
     listed = client.accounts()
-    with_albums = [str(a.get("id")) for a in listed if a.get("provider") in _ALBUM_PROVIDERS]
-    options = client.media_options(with_albums) if with_albums else []
+    ids = [str(a.get("id")) for a in listed]
+    options = client.media_options(ids) if ids else []  # every network has watermarks
     albums = {str(o.get("id")): o.get("albums") for o in options}
+    marks = {str(o.get("id")): _options(o.get("watermarks"), "name") for o in options}
+    answer = client.signatures(ids) if ids else []
+    signatures = {str(s.get("account_id")): _options(s.get("signatures"), "label") for s in answer}
     taken = set(known.values())
     accounts = []
     for item in listed:
         account_id, provider = str(item.get("id")), str(item.get("provider"))
         name = str(item.get("name") or "")
         alias = known.get(account_id) or suggest_alias(name, provider, taken)
-        found = albums.get(account_id)
+        found = albums.get(account_id) if provider in _ALBUM_PROVIDERS else None
         boards = tuple(
             Album(str(b.get("id")), str(b.get("name")), str(b.get("type")))
             for b in (found if isinstance(found, list) else [])
             if isinstance(b, dict)
         )
-        accounts.append(
-            RemoteAccount(alias, account_id, provider, name, str(item.get("type") or ""), boards)
-        )
+        kind = str(item.get("type") or "")
+        signed, marked = signatures.get(account_id, ()), marks.get(account_id, ())
+        account = RemoteAccount(alias, account_id, provider, name, kind, boards, signed, marked)
+        accounts.append(account)
     return Discovery(client.workspace_id, tuple(client.workspaces()), tuple(accounts))
 
 
@@ -155,8 +189,10 @@ def account_problems(config: Config, listed: Sequence[Mapping[str, object]]) -> 
     return out
 
 
-def check_accounts(config: Config, client: PublerClient) -> None:
-    """Every alias against ``GET /accounts``; ``ConfigError`` naming each wrong one."""
+def check_accounts(config: Config, client: PublerClient, result: LoadResult | None = None) -> None:
+    """Every alias against ``GET /accounts``, then (with the manifests' ``result``) every
+    signature and watermark id against the account's lists; ``ConfigError`` naming each
+    wrong one, located."""
     problems = account_problems(config, listed_accounts(client))
     if problems:
         lines = "\n".join(d.render() for d in problems)
@@ -165,6 +201,95 @@ def check_accounts(config: Config, client: PublerClient) -> None:
             hint="`contentctl accounts` lists the workspace's accounts; "
             "`contentctl accounts --write` fixes the accounts: block",
         )
+    wrong = option_problems(config, result, client) if result is not None else []
+    if wrong:
+        lines = "\n".join(d.render() for d in wrong)
+        raise ConfigError(
+            f"the manifests name signatures or watermarks Publer does not list:\n{lines}",
+            hint="`contentctl accounts` lists each account's signatures and watermarks",
+        )
+
+
+_Use = tuple[int, str, str, str, tuple[str | int, ...]]  # source index, alias, kind, id, path
+_OPTION_KEYS = ("signature", "watermark")
+
+
+def _option_uses(config: Config, result: LoadResult) -> list[_Use]:
+    """Each signature and watermark id a post sends to an account, where it is written."""
+    out: list[_Use] = []
+    for index, source in enumerate(result.sources):
+        post = source.post
+        if post is None or not any(
+            key in part for part in (post.content, *post.networks.values()) for key in _OPTION_KEYS
+        ):
+            continue
+        for alias in post.accounts:
+            account = config.accounts.get(alias)
+            if account is None:
+                continue  # validate reports the alias
+            provider = account.provider.value
+            content = effective_content(post, provider)
+            signature, watermark = content.get("signature"), content.get("watermark")
+            if isinstance(signature, str):
+                out.append((index, alias, "signature", signature,
+                            origin(post, provider, "signature")))  # fmt: skip
+            mark = watermark.get("id") if isinstance(watermark, dict) else None
+            if isinstance(mark, str):
+                out.append((index, alias, "watermark", mark,
+                            origin(post, provider, "watermark.id")))  # fmt: skip
+    return out
+
+
+_OPTIONS: weakref.WeakKeyDictionary[PublerClient, dict[tuple[str, str], set[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _listed_options(
+    client: PublerClient, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], set[str]]:
+    """(kind, account id) → the ids Publer lists, each list asked once per client."""
+    known = _OPTIONS.setdefault(client, {})
+    missing = {kind: sorted(a for k, a in wanted if k == kind and (k, a) not in known)
+               for kind in _OPTION_KEYS}  # fmt: skip
+    if missing["signature"]:
+        for item in client.signatures(missing["signature"]):
+            found = _options(item.get("signatures"), "label")
+            known[("signature", str(item.get("account_id")))] = {o.id for o in found}
+    if missing["watermark"]:
+        for item in client.media_options(missing["watermark"]):
+            found = _options(item.get("watermarks"), "name")
+            known[("watermark", str(item.get("id")))] = {o.id for o in found}
+    for key in wanted:
+        known.setdefault(key, set())  # an account Publer answered nothing for has none
+    return known
+
+
+def option_problems(config: Config, result: LoadResult, client: PublerClient) -> list[Diagnostic]:
+    """Each signature or watermark id a manifest sends that its account does not have.
+
+    Publer is asked only when some post writes one, and only for those accounts.
+    https://publer.com/docs/posting/create-posts/content-types/post-with-signature
+    https://publer.com/docs/create-posts/media-options
+    """
+    uses = _option_uses(config, result)
+    if not uses:
+        return []
+    accounts = config.accounts
+    listed = _listed_options(client, {(kind, accounts[alias].id) for _, alias, kind, _, _ in uses})
+    locator = Locator(result.texts)
+    out: list[Diagnostic] = []
+    for index, alias, kind, wanted, path in uses:
+        have = listed[(kind, accounts[alias].id)]
+        if wanted in have:
+            continue
+        source = result.sources[index]
+        known = f" (its {kind}s: {', '.join(sorted(have))})" if have else f" (it has no {kind}s)"
+        message = (f"{kind} {wanted} is not one of account {alias}'s {kind}s on Publer{known}; "
+                   f"`contentctl accounts` lists them")  # fmt: skip
+        out.append(locator.diagnostic(source.file, source.document, (*source.prefix, *path),
+                                      message))  # fmt: skip
+    return sorted(dict.fromkeys(out))
 
 
 def _alias_places(path: Path) -> dict[str, tuple[int, int]]:

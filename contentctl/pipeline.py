@@ -209,7 +209,9 @@ def plan_against(
         from contentctl.accounts import check_accounts
         from contentctl.apply.refresh import refresh
 
-        check_accounts(config, view.client)  # a wrong id or provider, located in contentctl.yaml
+        # a wrong id or provider, located in contentctl.yaml; a wrong signature or watermark
+        # id, located in its manifest (asked only when a manifest writes one)
+        check_accounts(config, view.client, checked.result)
         # from here on Publer's clock decides (missed times, the lead it needs, published)
         options = replace(options, now=view.client.remote_now())
         skew = view.client.clock.skew_note()

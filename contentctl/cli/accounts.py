@@ -13,10 +13,11 @@ ACCOUNTS_FORMAT_VERSION = 1  # of the --format json document, versioned like the
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "yaml"]),
     default="text",
     show_default=True,
-    help="json prints workspaces, accounts and albums as one document.",
+    help="json or yaml prints workspaces, accounts, albums, signatures and watermarks as one "
+    "document.",
 )
 @click.option(
     "--write",
@@ -25,12 +26,14 @@ ACCOUNTS_FORMAT_VERSION = 1  # of the --format json document, versioned like the
 )
 @click.pass_context
 def accounts(ctx: click.Context, fmt: str, write: bool) -> None:
-    """List the workspaces, social accounts and boards/albums of the remote.
+    """List the workspaces, social accounts, boards/albums, signatures and watermarks.
 
     \b
-    Account ids and providers come from Publer (GET /accounts), boards and
-    albums from its media options, so contentctl.yaml need not be typed by
-    hand. An alias already in contentctl.yaml is kept; others are suggested.
+    Account ids and providers come from Publer (GET /accounts), boards,
+    albums and watermarks from its media options, signatures from its
+    signatures list, so contentctl.yaml and the manifests' signature and
+    watermark ids need not be guessed. An alias already in contentctl.yaml
+    is kept; others are suggested.
     Examples:
       contentctl accounts
       contentctl accounts --format json
@@ -46,9 +49,14 @@ def accounts(ctx: click.Context, fmt: str, write: bool) -> None:
         found = discover(client, config)
     if write:
         write_accounts(config.path, found)
+    document = {"format_version": ACCOUNTS_FORMAT_VERSION, **found.to_json()}
     if fmt == "json":
-        document = {"format_version": ACCOUNTS_FORMAT_VERSION, **found.to_json()}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    if fmt == "yaml":
+        import yaml
+
+        click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), nl=False)
         return
     for workspace in found.workspaces:
         mark = "*" if workspace.get("id") == found.workspace_id else " "
@@ -63,5 +71,9 @@ def accounts(ctx: click.Context, fmt: str, write: bool) -> None:
         )
         for album in account.albums:
             click.echo(f"  {''.ljust(width)}    {album.type} album {album.id}  {album.name}")
+        for what, options in (("signature", account.signatures), ("watermark", account.watermarks)):
+            for option in options:
+                mark = "  (default)" if option.default else ""
+                click.echo(f"  {''.ljust(width)}    {what} {option.id}  {option.label}{mark}")
     if write:
         click.echo(f"\nWrote the accounts: block of {config.path.name} ({len(found.accounts)}).")

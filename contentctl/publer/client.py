@@ -176,6 +176,12 @@ class PublerClient:
         path = f"/workspaces/{self.workspace_id}/media_options"
         return records(self._get(path, params=[("accounts[]", a) for a in account_ids]), "accounts")
 
+    def signatures(self, account_ids: Sequence[str]) -> list[JSONObject]:
+        """``GET /workspaces/{id}/signatures``: each account's ``{account_id, signatures}``."""
+        path = f"/workspaces/{self.workspace_id}/signatures"
+        params = [("accounts[]", a) for a in account_ids]
+        return records(self._get(path, params=params), "signatures")
+
     # -- posts --------------------------------------------------------------------
 
     def schedule(self, bulk: JSONObject, *, publish_now: bool = False) -> str:
