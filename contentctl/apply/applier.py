@@ -116,6 +116,7 @@ class Applier(EditSteps, SettleSteps):
                 self._create(wanted)
             except KeyboardInterrupt:
                 with self.guard.critical():
+                    self._forget_unsent()
                     self.write()
                 sent = self.batches_sent
                 raise ApplyInterrupted(
@@ -124,12 +125,19 @@ class Applier(EditSteps, SettleSteps):
                 ) from None
             except PublerError as exc:
                 with self.guard.critical():
+                    self._forget_unsent()
                     self.write()
                 if self.state.intents and exc.hint is None:
                     exc.hint = "what was sent is recorded; the next plan or apply settles it"
                 raise
         self.report.unresolved = sum(len(i.items) for i in self.state.intents.values())
         return self.report
+
+    def _forget_unsent(self) -> None:
+        """Drop the next bulk's intent, written with the last job id, if it was never sent."""
+        if self._journaled is not None:
+            self.state.intents.pop(self._journaled, None)
+            self._journaled = None
 
     def _adopt(self, changes: Sequence[Change]) -> None:
         """Record the posts the plan found on Publer; nothing is sent."""
