@@ -1,8 +1,8 @@
 """Targets + state in, a ``Plan`` value out (Terraform's plans.Action / Change).
 
 The unit is one post on one account. A target whose spec equals the applied
-spec is a no-op; the rest are diffed field by field with deepdiff (the only
-module that uses it, imported only when something changed) and classified:
+spec is a no-op; the rest are diffed field by field (``diff_specs``: each field's
+canonical JSON, as the content hash sees it) and classified:
 create, update (text/title in place), replace (delete and re-create),
 delete, or blocked (a published post the network will not let us edit).
 Text, JSON and Markdown views (``render``) and ``apply`` consume the same value.
@@ -17,9 +17,15 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 
-from contentctl.model import JSONValue
 from contentctl.plan.drift import Drift, failed_again, publish_failed
-from contentctl.plan.targets import Endpoint, Target, format_utc, json_object, parse_utc
+from contentctl.plan.fields import FieldChange, diff_specs
+from contentctl.plan.targets import (
+    Endpoint,
+    Target,
+    format_utc,
+    json_object,
+    parse_utc,
+)
 from contentctl.publer_facts import (
     EDITABLE_UNPUBLISHED,
     LABELS_IN_UPDATE,
@@ -59,13 +65,6 @@ ACTION_ORDER = (
     Action.DELETE,
     Action.BLOCKED,
 )
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    path: str  # e.g. "network.text", "account.scheduled_at"
-    before: JSONValue
-    after: JSONValue
 
 
 @dataclass(frozen=True)
@@ -353,48 +352,3 @@ def _refused_reason(entry: Entry) -> str:
         f"{entry.last_error}; it stays as it is and no second copy is made: delete it in "
         "Publer (the next plan then sees it gone), or change the manifest back"
     )
-
-
-def diff_specs(
-    before: Mapping[str, JSONValue], after: Mapping[str, JSONValue]
-) -> tuple[FieldChange, ...]:
-    """Field-level changes between two specs, with dotted paths, in a stable order."""
-    from deepdiff import DeepDiff
-
-    diff = DeepDiff(dict(before), dict(after), verbose_level=2, view="tree")
-    changes: dict[str, FieldChange] = {}
-    for level_items in diff.values():
-        for level in level_items:
-            path = _dotted(level.path(output_format="list"))
-            before_value = None if _missing(level.t1) else level.t1
-            after_value = None if _missing(level.t2) else level.t2
-            top = _top_field(path)
-            if top != path:
-                # a change deep inside a field is shown as the whole field
-                before_value = _get(before, top)
-                after_value = _get(after, top)
-            changes[top] = FieldChange(top, before_value, after_value)
-    return tuple(changes[key] for key in sorted(changes))
-
-
-def _dotted(parts: Sequence[object]) -> str:
-    return ".".join(str(p) for p in parts)
-
-
-def _top_field(path: str) -> str:
-    parts = path.split(".")
-    return ".".join(parts[:2])
-
-
-def _get(spec: Mapping[str, JSONValue], path: str) -> JSONValue:
-    first, *rest = path.split(".")
-    value = spec.get(first)
-    for part in rest:
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _missing(value: object) -> bool:
-    return type(value).__name__ == "NotPresent"

@@ -4,7 +4,7 @@ A ``Target`` is the unit of the plan (one post on one account). Its ``spec``
 is the canonical, JSON-able description of the remote post: the network
 content Publer gets, the post-level options, the account entry and the bulk
 state. The spec is stored in the state when applied, so planning is a plain
-``==`` per target and deepdiff runs only on the few that changed
+``==`` per target and only the few that changed are diffed (``plan.fields``)
 (perf-floor.md, recommendation 4). Local media files enter the spec by their
 SHA-256, so changing an image's bytes is a change of the post.
 """
