@@ -19,6 +19,10 @@ faulted, nor counted, so tests can steer a served sandbox over HTTP:
                                   with the reason as Publer shows it; {"state":
                                   "scheduled_pending"}: awaiting approval; {"state":
                                   "scheduled"}: approved (docs/publer-api.md §8)
+    POST     /_sandbox/posts/{id}/member
+                                  {"created_by": "<member id>"}: another member's post;
+                                  {"published_with_approval": true}: published with approval
+                                  by the key's user as an editor (DELETE keeps both)
 """
 
 from __future__ import annotations
@@ -86,6 +90,10 @@ def _route(app: SandboxApp, req: Request, what: str) -> Response:
     parts = what.split("/")
     if len(parts) == 3 and parts[0] == "posts" and parts[2] == "state" and req.method == "POST":
         return _set_post_state(app, req, parts[1], body)
+    if len(parts) == 3 and parts[0] == "posts" and parts[2] == "member" and req.method == "POST":
+        from contentctl.sandbox.endpoints import set_member
+
+        return set_member(app.store, req.header("publer-workspace-id") or "", parts[1], body)
     return errors(404, "Not Found")
 
 

@@ -43,6 +43,14 @@ from contentctl.sandbox.wsgi import Request, Response, errors
 
 PAGE_SIZE = 20
 PLAN = {"rate": "business", "locked": False}
+# The keys PUT /posts/{id} takes in ``post``: the editable fields and labels (UPDATE; the OAS
+# block names text and title). Anything else is a malformed body, not silently ignored.
+# https://publer.com/docs/posting/update-posts
+UPDATE_KEYS = frozenset({*EDITABLE_UNPUBLISHED, "labels"})
+# Sandbox-only post fields (set by ``/_sandbox/posts/{id}/member``) that stand for what
+# Publer knows of its members: who created a post, and that it was published with approval.
+CREATED_BY = "created_by"  # another member's id: the key's user is not its creator
+WITH_APPROVAL = "published_with_approval"  # True: the key's user is the editor who sent it
 
 
 @dataclass(frozen=True)
@@ -304,6 +312,11 @@ def update_post(req: Request, ctx: Context, post_id: str) -> Response:
     changes = body.get("post") if isinstance(body, dict) else None
     if not isinstance(changes, dict) or not changes:
         raise RequestRejected(400, "param is missing or the value is empty: post")
+    unknown = sorted(str(k) for k in changes if k not in UPDATE_KEYS)
+    if unknown:
+        takes = ", ".join(sorted(UPDATE_KEYS))
+        raise RequestRejected(400, *(f"post.{k} cannot be updated (post takes {takes})"
+                                     for k in unknown))  # fmt: skip
     if "text" not in changes:  # OAS: text is required, a title-only body is malformed
         raise RequestRejected(400, "post.text is required")
     labels = changes.get("labels")
@@ -340,9 +353,34 @@ def delete_posts(req: Request, ctx: Context) -> Response:
     deleted: list[str] = []
     for post_id in dict.fromkeys(ids):
         post = ctx.store.post(post_id, ctx.workspace_id)
-        # Queued (auto-scheduled) posts cannot be deleted; Publer just leaves them out.
-        if post is None or post.get("auto"):
-            continue
+        if post is None or not deletable(post, ctx.user):
+            continue  # Publer just leaves a post it keeps out of deleted_ids
         if ctx.store.delete_post(post_id):
             deleted.append(post_id)
     return Response(200, {"deleted_ids": deleted})
+
+
+def deletable(post: Mapping[str, object], user: Mapping[str, object]) -> bool:
+    """Whether Publer deletes ``post`` for ``user``: not a queued (auto-scheduled) post, not
+    another member's private draft, not a post its editor published with approval.
+    https://publer.com/docs/posting/delete-posts"""
+    if post.get("auto") or post.get(WITH_APPROVAL) is True:
+        return False
+    creator = post.get(CREATED_BY)
+    return not (post.get("state") == "draft_private" and creator not in (None, user.get("id")))
+
+
+def set_member(store: Store, workspace_id: str, post_id: str, body: JSONObject) -> Response:
+    """``POST /_sandbox/posts/{id}/member``: ``{"created_by": "<member id>" | null,
+    "published_with_approval": bool}``, what Publer knows of a post's members."""
+    post = store.post(post_id, workspace_id)
+    if post is None:
+        return errors(404, f"Post {post_id} not found")
+    creator, approval = body.get(CREATED_BY), body.get(WITH_APPROVAL, False)
+    if creator is not None and (not isinstance(creator, str) or not creator):
+        raise RequestRejected(400, f"{CREATED_BY} must be a member id or null")
+    if not isinstance(approval, bool):
+        raise RequestRejected(400, f"{WITH_APPROVAL} must be true or false")
+    post.update({CREATED_BY: creator, WITH_APPROVAL: approval})
+    store.save_post(post)
+    return Response(200, post)

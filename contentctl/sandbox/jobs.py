@@ -121,6 +121,8 @@ def _check_post(where: str, post: object, state: str) -> BulkPost:
         raise RequestRejected(400, f"{where}.networks is required")
     entries: dict[str, JSONObject] = {}
     for provider, entry in networks.items():
+        if provider not in (*facts.PROVIDERS, *facts.WORDPRESS_KEYS, "default"):  # CREATE, OAS
+            raise RequestRejected(400, f"{where}.networks.{provider} is not a network Publer knows")
         if not isinstance(entry, dict):
             raise RequestRejected(400, f"{where}.networks entries must be objects")
         # every *NetworkContent of Publer's OpenAPI requires ``type``

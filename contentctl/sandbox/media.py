@@ -19,7 +19,7 @@ from contentctl.publer_facts import KIND_OF_EXTENSION, MEDIA_KINDS
 from contentctl.sandbox.endpoints import Context, add_job, new_id
 from contentctl.sandbox.jobs import RequestRejected, format_time
 from contentctl.sandbox.values import JSONObject, objects
-from contentctl.sandbox.wsgi import Request, Response, errors
+from contentctl.sandbox.wsgi import Request, Response
 
 CDN = "https://cdn.sandbox.invalid/uploads"
 _SCHEMES = ("http", "https")
@@ -27,6 +27,8 @@ PAGE_SIZE = 20
 # POST /media/from-url's ``type``: the current page's values (the older page said
 # single/multiple). https://publer.com/docs/posting/create-posts/media-handling
 FROM_URL_TYPES = ("single", "bulk")
+# The older media page's camelCase flags, refused with the current page's (and OAS's) spelling.
+FROM_URL_CAMEL = {"directUpload": "direct_upload", "inLibrary": "in_library"}
 
 
 def _truthy(value: object) -> bool:
@@ -77,8 +79,8 @@ def upload(req: Request, ctx: Context) -> Response:
         raise RequestRejected(400, "param is missing or the value is empty: file")
     ext = PurePosixPath(filename).suffix.lower().lstrip(".")
     kind = KIND_OF_EXTENSION.get(ext)
-    if kind is None:
-        return errors(422, f"Unsupported file type: {filename}")
+    if kind is None:  # MEDIA: an unsupported format is a 400 (not a content problem's 422)
+        raise RequestRejected(400, f"Unsupported file type: {filename}")
     media = media_object(
         ctx, filename, kind, direct=_truthy(fields.get("direct_upload")),
         in_library=_truthy(fields.get("in_library")), size=image_size(content),
@@ -106,8 +108,11 @@ def from_url(req: Request, ctx: Context) -> Response:
         wanted.append((item, url))
     if body.get("type") not in FROM_URL_TYPES:
         raise RequestRejected(400, f"type must be one of {', '.join(FROM_URL_TYPES)}")
-    direct = _truthy(body.get("direct_upload", body.get("directUpload")))
-    in_library = _truthy(body.get("in_library", body.get("inLibrary")))
+    camel = [f"{old} is spelled {new}" for old, new in FROM_URL_CAMEL.items() if old in body]
+    if camel:
+        raise RequestRejected(400, *camel)
+    direct = _truthy(body.get("direct_upload"))
+    in_library = _truthy(body.get("in_library"))
     if ctx.faults.fail_jobs:
         return add_job(ctx, new_id(ctx.now), {"errors": ["The media could not be fetched"]})
     created: list[JSONObject] = []

@@ -34,12 +34,14 @@ def test_upload_answers_the_media_object_synchronously(remote: Remote) -> None:
 
 
 def test_upload_errors(remote: Remote) -> None:
+    # an unsupported format is a 400, as the media page says (not a 422)
+    # https://publer.com/docs/posting/create-posts/media-handling
     unsupported = remote.client.post("/media", files={"file": ("run.exe", b"MZ")})
-    assert unsupported.status_code == 422
+    assert unsupported.status_code == 400
     assert unsupported.json() == {"errors": ["Unsupported file type: run.exe"]}
     # Publer's media page lists no HEIC, and neither does publer_facts.
     heic = remote.client.post("/media", files={"file": ("photo.heic", b"....ftypheic")})
-    assert heic.status_code == 422
+    assert heic.status_code == 400
     assert heic.json() == {"errors": ["Unsupported file type: photo.heic"]}
     no_file = remote.client.post("/media", files={"other": ("a.png", PNG)})
     assert no_file.status_code == 400
