@@ -3,8 +3,8 @@
 ``wire_type`` rewrites a network entry's ``type`` (shorthands, LinkedIn
 documents, Google events and offers, link objects); ``recurring_body`` and
 ``day_edge`` give the recurring and auto-schedule fields as the current pages
-read them. Each reading where pages disagree is a switch in ``publer_facts``
-(docs/publer-api.md §8). Pure functions, used by ``plan.targets``.
+read them. Each reading where pages disagree is a switch in ``publer_facts`` or
+``publer_switches`` (docs/publer-api.md §8). Pure functions, used by ``plan.targets``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 
 from contentctl import publer_facts as facts
+from contentctl import publer_switches as switches
 from contentctl.manifest.times import zone
 from contentctl.model import JSONObject, JSONValue, Post
 from contentctl.publer_extras import EXTRAS
@@ -47,11 +48,29 @@ def wire_type(provider: str, content: JSONObject) -> None:
         if url is not None:
             link.setdefault("url", url)
         content["link"] = link
-    if wire is not None and wire != kind:
+    if wire == kind:  # a document sent as ``type: document``: not the create page's pdf
+        content["type"] = wire
+    elif wire is not None:
         content["type"] = wire
         details = dict(_object(content.get("details")))
         details.setdefault("type", kind)
         content["details"] = details
+    if provider == "youtube":
+        _youtube_privacy(content)
+
+
+def _youtube_privacy(content: JSONObject) -> None:
+    """A normal YouTube video's privacy where ``publer_switches.YOUTUBE_VIDEO_PRIVACY``
+    puts it (the manifest writes ``details.privacy``); a Short keeps ``details.privacy``."""
+    details = dict(_object(content.get("details")))
+    if details.get("type") == "short" or switches.YOUTUBE_VIDEO_PRIVACY != "top":
+        return
+    if "privacy" in details:
+        content["privacy"] = details.pop("privacy")
+        if details:
+            content["details"] = details
+        else:
+            content.pop("details", None)
 
 
 def _oas_article(content: JSONObject) -> None:
@@ -87,9 +106,17 @@ def day_edge(value: JSONValue, tz: str, at: time) -> JSONValue:
     return moment.isoformat()
 
 
+def _publer_day(day: JSONValue) -> JSONValue:
+    number = switches.publer_day(day)
+    return number if isinstance(number, int) else day
+
+
 def recurring_body(options: Mapping[str, JSONValue], post: Post) -> JSONObject:
     """The current recurring page's body: a timestamped start, a repeat rate, no account time."""
     out: JSONObject = {"repeat_rate": 1, **options}
+    days = options.get("days_of_week")
+    if isinstance(days, list):  # names to Publer's numbers (publer_switches)
+        out["days_of_week"] = [_publer_day(d) for d in days]
     start = options.get("start_date")
     tz = zone(post.timezone)
     local = post.at.astimezone(tz) if post.at is not None else None

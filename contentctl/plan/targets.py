@@ -268,15 +268,18 @@ def post_targets(config: Config, post: Post, hasher: MediaHasher) -> list[Target
     # a recurring post's time of day is in recurring.start_date, not on the account
     fixed = post.at is not None and post.method is not Method.RECURRING
     at = format_utc(post.at) if fixed and post.at is not None else None
+    # LABELS_ON "accounts": the post's labels go on each account entry, not the post (an
+    # idea, with no account, keeps them on the post)
+    on_accounts = facts.LABELS_ON == "accounts" and bool(post.accounts)
+    shared: JSONValue = post_fields.pop("labels", []) if on_accounts else []
     targets = []
     for alias, account_id, provider in accounts:
         network, account_fields = _network_entry(post, provider, hasher, config)
         if at is not None:
             account_fields["scheduled_at"] = at
         own = post.account_labels.get(alias, ())
-        if own or (facts.LABELS_ON == "accounts" and "labels" in post_fields):
+        if own or shared:
             # an account's own labels always go on its entry (OAS accounts[].labels)
-            shared = post_fields.get("labels") if facts.LABELS_ON == "accounts" else []
             names = [*(shared if isinstance(shared, list) else []), *own]
             account_fields["labels"] = list(dict.fromkeys(names))
         spec = {

@@ -27,6 +27,7 @@ from contentctl.manifest.times import parse_date
 from contentctl.model import Config, Method
 from contentctl.plan.build import Action, Change, Plan
 from contentctl.plan.targets import NO_ACCOUNT, Endpoint, parse_utc
+from contentctl.publer_switches import DAY_NAMES, weekday_of
 
 CALENDAR_FORMAT_VERSION = 1
 RECURRING_DAYS = 90  # how far a recurring post without end_date is shown
@@ -48,8 +49,9 @@ NETWORK_NAMES: Mapping[str, str] = {
     "bluesky": "Bluesky",
     "default": "Idea",
 }
-# Publer's recurring rule numbers days from Sunday: its "every Monday" example is [1].
-WEEKDAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+# By Python's weekday (0 = Monday); a rule's days are read through
+# ``publer_switches.weekday_of`` (day names, or Publer's numbers as the switch counts them).
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DRAFT_METHODS = frozenset({Method.DRAFT, Method.DRAFT_PRIVATE, Method.DRAFT_PUBLIC})
 
 
@@ -246,7 +248,8 @@ def _recurring_label(rule: Mapping[str, Any]) -> str:
     label = f"repeats {_every(int(rule.get('repeat_rate') or 1), unit)}" if unit else "repeats"
     days = rule.get("days_of_week")
     if days:
-        label += " on " + ", ".join(WEEKDAY_NAMES[int(d) % 7] for d in sorted(days))
+        weekdays = sorted({weekday_of(d) for d in days}, key=lambda w: (w + 1) % 7)
+        label += " on " + ", ".join(WEEKDAY_NAMES[w] for w in weekdays)
     end = _day(rule.get("end_date"))
     if end:
         return f"{label} until {end}"
@@ -302,8 +305,8 @@ def _rule_dates(rule: Mapping[str, Any], start: date, end: date) -> Iterator[dat
             yield day
             day += timedelta(days=rate)
     elif repeat == "weekly":
-        days = rule.get("days_of_week") or [(start.weekday() + 1) % 7]
-        wanted = {(int(d) - 1) % 7 for d in days}  # Publer's Sunday=0 → Python's Monday=0
+        days = rule.get("days_of_week") or [DAY_NAMES[start.weekday()]]
+        wanted = {weekday_of(d) for d in days}  # publer_switches.RECURRING_DAY_NUMBERING
         week = start - timedelta(days=start.weekday())
         while week <= end:
             for offset in range(7):

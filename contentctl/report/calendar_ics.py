@@ -21,6 +21,7 @@ from typing import Any
 from contentctl.manifest.times import parse_date
 from contentctl.model import Method
 from contentctl.plan.build import Action
+from contentctl.publer_switches import weekday_of
 from contentctl.report.calendar import DRAFT_METHODS, Calendar, Entry, Lane
 
 PRODID = "-//contentctl//calendar//EN"
@@ -28,7 +29,7 @@ PRODID = "-//contentctl//calendar//EN"
 EVENT_LENGTH = timedelta(minutes=15)
 ZONE_RULES_AHEAD = timedelta(days=5 * 366)
 _FREQ = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
-_BYDAY = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # Publer's days_of_week: 0 = Sunday
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # by weekday_of (publer_switches)
 
 
 def event_uid(entry: Entry) -> str:
@@ -88,7 +89,8 @@ def _rrule(rule: Mapping[str, Any], start: datetime) -> dict[str, Any]:
         return {}
     rrule: dict[str, Any] = {"freq": freq, "interval": int(rule.get("repeat_rate") or 1)}
     if freq == "WEEKLY" and rule.get("days_of_week"):
-        rrule["byday"] = [_BYDAY[int(d) % 7] for d in sorted(rule["days_of_week"])]
+        weekdays = sorted({weekday_of(d) for d in rule["days_of_week"]}, key=lambda w: (w + 1) % 7)
+        rrule["byday"] = [_BYDAY[w] for w in weekdays]
     if rule.get("end_date"):
         last = parse_date(str(rule["end_date"]))
         # RFC 5545: with a zoned DTSTART, UNTIL is given in UTC

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from contentctl import publer_facts as facts
+from contentctl import publer_switches as switches
 from contentctl.publer_extras import extra_problem
 from contentctl.sandbox.values import as_list, as_object
 
@@ -43,6 +44,10 @@ def check_content(
     problem = extra_problem(provider, entry)  # the OAS-only fields (publer_extras)
     if problem:
         return problem
+    if provider == "youtube":
+        problem = _check_youtube_privacy(kind, entry)
+        if problem:
+            return problem
     text = entry.get("text")
     if text is not None and not isinstance(text, str):
         return "Text must be a string"
@@ -89,6 +94,20 @@ def wire_kind(provider: str, entry: Mapping[str, object]) -> str:
     if carried and (inner != "document" or provider == "linkedin"):
         return str(inner)
     return kind
+
+
+def _check_youtube_privacy(kind: str, entry: Mapping[str, object]) -> str | None:
+    """Privacy where ``publer_switches.YOUTUBE_VIDEO_PRIVACY`` says (a Short: ``details``),
+    one of YouTube's values; a misplaced one is refused, not silently dropped."""
+    details = as_object(entry.get("details"))
+    top = kind == "video" and switches.YOUTUBE_VIDEO_PRIVACY == "top"
+    where, wrong = ("privacy", "details.privacy") if top else ("details.privacy", "privacy")
+    if (details if top else entry).get("privacy") is not None:
+        return f"A YouTube {kind} takes {where}, not {wrong}"
+    value = (entry if top else details).get("privacy")
+    if value is not None and value not in switches.YOUTUBE_PRIVACY_VALUES:
+        return f"Privacy must be one of {', '.join(switches.YOUTUBE_PRIVACY_VALUES)}"
+    return None
 
 
 def check_text(provider: str, text: str, title: object, details: object = None) -> str | None:

@@ -3,7 +3,8 @@
 What the JSON Schema cannot check alone: a card's ``default_image`` must index one of its
 ``images`` (FBCAROUSEL); WordPress categories and tags must be ids where the OAS shape is
 sent (``publer_facts.WORDPRESS_WIRE``: Publer documents no way to send or look up names),
-and YouTube's tags are words. Each is a ``Finding`` that ``validate`` locates.
+YouTube's tags are words and its privacy one of YouTube's three values
+(``publer_switches.YOUTUBE_PRIVACY_VALUES``). Each is a ``Finding`` that ``validate`` locates.
 https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/multi-link-posts-facebook-carousels
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from contentctl import publer_facts as facts
+from contentctl import publer_switches as switches
 from contentctl.manifest.content import origin
 
 if TYPE_CHECKING:
@@ -34,6 +36,12 @@ def shape_findings(t: _Target) -> Iterator[Finding]:
                 place: tuple[str | int, ...] = (*origin(post, provider, "sublinks"), index)
                 message = f"default_image {default} is past its {count} image(s) (0 is the first)"
                 yield Finding((*place, "default_image"), message)
+    details = content.get("details")
+    privacy = details.get("privacy") if isinstance(details, dict) else None
+    if provider == "youtube" and privacy not in (None, *switches.YOUTUBE_PRIVACY_VALUES):
+        choices = ", ".join(switches.YOUTUBE_PRIVACY_VALUES)
+        message = f"YouTube privacy is one of {choices}, not {privacy!r}"
+        yield Finding(origin(post, provider, "details.privacy"), message)
     for key in ("categories", "tags"):
         values = content.get(key)
         for index, value in enumerate(values if isinstance(values, list) else []):

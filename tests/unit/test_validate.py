@@ -200,6 +200,12 @@ SCHEMA_CASES = [
         "id: a\nat: 2027-01-05T09:00\naccounts: [fb]\ntext: x\nshare_next: 'yes'\n",
         ["5:13: error: share_next must be true or false, not a string [$.share_next]"],
     ),
+    (
+        "id: a\nmethod: recurring\naccounts: [fb]\ntext: x\n"
+        "recurring: {repeat: weekly, days_of_week: [monday, 7], start_date: 2027-01-04}\n",
+        ["5:52: error: a day is a name (monday ... sunday) or Publer's number, 0 (Sunday) to 6 "
+         "[$.recurring.days_of_week[1]]"],
+    ),
 ]  # fmt: skip
 
 
