@@ -18,7 +18,8 @@ from enum import StrEnum
 from functools import cached_property
 
 from contentctl.plan.drift import Drift, failed_again, publish_failed
-from contentctl.plan.fields import FieldChange, diff_specs
+from contentctl.plan.fields import FieldChange as FieldChange  # re-exported: views, saved plans
+from contentctl.plan.fields import diff_specs as diff_specs
 from contentctl.plan.targets import (
     Endpoint,
     Target,
