@@ -357,7 +357,9 @@ def _free_slot(
     now: datetime,
     busy: Callable[[str, datetime], bool],
 ) -> tuple[datetime | None, str | None]:
-    """The next free full hour inside ``range`` (the sandbox's whole posting schedule)."""
+    """A free full hour inside ``range`` (the sandbox's whole posting schedule): the end of
+    the account's queue (the first free hour after its last taken one), or with
+    ``share_next`` the next open hour, ahead of the queue (AUTO)."""
     window = as_object(post.get("range"))
     start = parse_time(window.get("start_date")) or now
     end = parse_time(window.get("end_date"))
@@ -365,10 +367,18 @@ def _free_slot(
     slot = start.replace(minute=0, second=0, microsecond=0)
     if slot < start:
         slot += timedelta(hours=1)
+    share_next = post.get("share_next") is True
+    found: datetime | None = None
     for _ in range(24 * 366):
         if end is not None and slot > end:
             break
         if not busy(account_id, slot):
-            return slot, None
+            if share_next:
+                return slot, None
+            found = found or slot
+        else:
+            found = None  # the queue goes on past this hour
         slot += timedelta(hours=1)
+    if found is not None:
+        return found, None
     return None, "No free slot left in the posting schedule for this range"

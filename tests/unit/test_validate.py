@@ -197,8 +197,17 @@ SCHEMA_CASES = [
         ["5:10: error: labels[0] must not be empty [$.labels[0]]"],
     ),
     (
-        "id: a\nat: 2027-01-05T09:00\naccounts: [fb]\ntext: x\nshare_next: 'yes'\n",
-        ["5:13: error: share_next must be true or false, not a string [$.share_next]"],
+        "id: a\nmethod: auto\naccounts: [fb]\ntext: x\nrange: {start_date: 2027-01-01}\n"
+        "share_next: 'yes'\n",
+        ["6:13: error: share_next must be true or false, not a string [$.share_next]"],
+    ),
+    (
+        "id: a\nat: 2027-01-05T09:00\naccounts: [fb]\ntext: x\nshare_next: true\n",
+        ["1:1: error: share_next only goes with method: auto [$]"],
+    ),
+    (
+        "id: a\nmethod: draft\naccounts: [fb]\ntext: x\nshare_next: true\n",
+        ["2:9: error: share_next only goes with method: auto [$.method]"],
     ),
     (
         "id: a\nmethod: recurring\naccounts: [fb]\ntext: x\n"
