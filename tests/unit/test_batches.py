@@ -7,7 +7,7 @@ from typing import Any
 from contentctl.apply.applier import bulk_post, plan_batches
 from contentctl.apply.bulks import intent_item
 from contentctl.manifest.schemas import schema
-from contentctl.plan.targets import Target, fingerprint, spec_hash
+from contentctl.plan.targets import Target, fingerprint, spec_hash, url_key
 from contentctl.state.records import IntentItem
 
 
@@ -59,18 +59,25 @@ def test_tiktok_accounts_of_one_post_go_in_separate_bulk_posts() -> None:
 
 
 def test_bulk_post_has_networks_accounts_and_media_ids() -> None:
+    # media by URL as plan.targets gives it: on X imported with /media/from-url and known by
+    # its url_key, so sent by its Publer media id; on Pinterest an ``external-N`` item with
+    # its path (docs/publer-api.md §5, publer_facts.EXTERNAL_MEDIA_PROVIDERS)
+    url = "https://cdn.example/b.jpg"
     group = [
         target("a", "fb", media=[{"path": "m/a.png", "sha256": "abc", "type": "photo"}]),
-        target("a", "x", "twitter", media=[{"url": "https://cdn.example/b.jpg"}]),
+        target("a", "x", "twitter", media=[{"url": url, "sha256": url_key(url)}]),
+        target("a", "pin", "pinterest", media=[{"url": url}]),
     ]
-    post = bulk_post(group, {"abc": "media-1"})
+    post = bulk_post(group, {"abc": "media-1", url_key(url): "media-2"})
     assert post["networks"]["facebook"]["media"] == [{"id": "media-1", "type": "photo"}]
-    assert post["networks"]["twitter"]["media"] == [
-        {"id": "external-0", "type": "photo", "path": "https://cdn.example/b.jpg"}
+    assert post["networks"]["twitter"]["media"] == [{"id": "media-2", "type": "photo"}]
+    assert post["networks"]["pinterest"]["media"] == [
+        {"id": "external-0", "type": "photo", "path": url}
     ]
     assert post["accounts"] == [
         {"id": "id-fb", "scheduled_at": "2027-01-01T09:00:00Z"},
         {"id": "id-x", "scheduled_at": "2027-01-01T09:00:00Z"},
+        {"id": "id-pin", "scheduled_at": "2027-01-01T09:00:00Z"},
     ]
     assert post["labels"] == ["l"]
 
