@@ -214,15 +214,19 @@ _Use = tuple[int, str, str, str, tuple[str | int, ...]]  # source index, alias, 
 _OPTION_KEYS = ("signature", "watermark")
 
 
+def _writes_option(content: Mapping[str, object]) -> bool:
+    return "signature" in content or "watermark" in content
+
+
 def _option_uses(config: Config, result: LoadResult) -> list[_Use]:
     """Each signature and watermark id a post sends to an account, where it is written."""
     out: list[_Use] = []
     for index, source in enumerate(result.sources):
         post = source.post
-        if post is None or not any(
-            key in part for part in (post.content, *post.networks.values()) for key in _OPTION_KEYS
-        ):
-            continue
+        if post is None or not (_writes_option(post.content) or (
+            post.networks and any(_writes_option(n) for n in post.networks.values())
+        )):  # fmt: skip
+            continue  # most posts: two lookups
         for alias in post.accounts:
             account = config.accounts.get(alias)
             if account is None:
