@@ -118,8 +118,8 @@ def network_key(provider: str, account_type: object = None) -> str:
 
 # Recurring: the current RECUR page (``start_date`` a timestamp carrying the time of day,
 # ``repeat_rate``, no ``accounts[].scheduled_at``) over the older page's
-# ``frequency/repeat_every/weekdays``. ``days_of_week`` as the page's example counts
-# (1 = Monday, 0 = Sunday), not OAS's 0 = Monday.
+# ``frequency/repeat_every/weekdays``. ``days_of_week`` take 0 to 6; what the numbers mean
+# is ``publer_switches.RECURRING_DAY_NUMBERING`` (the page's example or OAS's).
 # https://publer.com/docs/posting/create-posts/publishing-methods/recurring-posts
 RECURRING_REPEATS = ("daily", "weekly", "monthly", "yearly")
 RECURRING_DAY_NUMBERS = (0, 6)
