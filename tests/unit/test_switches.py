@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from switch_support import applied
+from switch_support import NOW, applied
 
 from contentctl import publer_facts as facts
 from contentctl import publer_switches as switches
@@ -141,3 +141,19 @@ def test_day_numbering_turns_names_into_publers_numbers_and_numbers_into_the_cal
     (post,) = numbers.bulks()[0]["posts"]
     assert post["recurring"]["days_of_week"] == [1, 2]
     assert numbers.calendar_days() == numbers_shown
+
+
+def test_validate_says_where_a_youtube_privacy_outside_youtubes_values_is(tmp_path: Path) -> None:
+    from manifest_support import make_repo
+
+    from contentctl.validate.checks import check_repo
+
+    text = ("id: v\nat: 2027-03-05T09:00\naccounts: [yt]\ntype: video\ntitle: T\ntext: x\n"
+            "media:\n  - path: media/clip.mp4\nnetworks:\n  youtube:\n"
+            "    details: {privacy: PUBLIC_TO_EVERYONE}\n")  # fmt: skip
+    config = make_repo(tmp_path, {"content/p.yaml": text})
+    _, diagnostics = check_repo(config, now=NOW)
+    assert [d.render() for d in diagnostics] == [
+        "content/p.yaml:11:24: error: YouTube privacy is one of public, private, unlisted, not "
+        "'PUBLIC_TO_EVERYONE' [$.networks.youtube.details.privacy]"
+    ]
