@@ -63,12 +63,12 @@ class ApplyRun:
     layout: str
     minimum: Minimum
     apply: Step
-    plan: Step  # the plan right after the apply (refresh on)
+    plan: Step | None  # the plan right after the apply (refresh on), if it was run
     server_peak_mb: float
 
     @property
     def requests(self) -> int:
-        return self.apply.total + self.plan.total
+        return self.apply.total + (self.plan.total if self.plan else 0)
 
 
 def refresh_requests(output: str) -> int | None:
@@ -159,6 +159,7 @@ def apply_once(
     latency_ms: int = LATENCY_MS,
     layout: Layout = Layout.BATCH,
     keep_db: bool = False,
+    plan_after: bool = True,
 ) -> ApplyRun:
     """A fresh repo of ``size`` posts applied, then planned; ``keep_db`` leaves the sandbox's
     database in the repo's ``.contentctl/sandbox.db`` (where the in-process sandbox reads)."""
@@ -170,7 +171,7 @@ def apply_once(
     served = Served(repo, latency_ms, db=db)
     try:
         applied = served.run("-C", str(repo), "apply", "--auto-approve")
-        planned = served.run("-C", str(repo), "plan", "--detailed-exitcode")
+        planned = served.run("-C", str(repo), "plan", "--detailed-exitcode") if plan_after else None
     finally:
         served.stop()
     return ApplyRun(layout.value, wanted, applied, planned, served.peak_mb)
@@ -180,5 +181,6 @@ if __name__ == "__main__":
     done = apply_once(int(sys.argv[1]), Path(sys.argv[2]), layout=Layout(sys.argv[3]))
     print(done.minimum.describe())
     print(f"apply {done.apply.sample.seconds:.1f}s {done.apply.total} {done.apply.requests}")
-    print(f"plan {done.plan.sample.seconds:.1f}s {done.plan.total} {done.plan.requests}")
-    print(done.plan.sample.stdout[-1500:])
+    if done.plan is not None:
+        print(f"plan {done.plan.sample.seconds:.1f}s {done.plan.total} {done.plan.requests}")
+        print(done.plan.sample.stdout[-1500:])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -36,6 +37,7 @@ class Row:
     target: float | None = None  # the ratio must be at most this
     argv: tuple[str, ...] = ()
     note: str = ""
+    setup: Callable[[], object] | None = None  # run before each run of the command (untimed)
 
     @property
     def met(self) -> bool | None:
@@ -86,12 +88,13 @@ class Results:
         out += self.memory_growth()
         for apply in self.applies:
             run = apply.run
+            both = " and the plan after it" if run.plan else " (alone: no plan after it)"
+            summed = f"{run.apply.total} + {run.plan.total} = " if run.plan else ""
             out.append(
                 (
-                    f"fresh apply of {apply.posts:,} posts ({run.layout}) and the plan after it: "
+                    f"fresh apply of {apply.posts:,} posts ({run.layout}){both}: "
                     f"requests at most {apply.target:g}× the protocol minimum",
-                    f"{run.apply.total} + {run.plan.total} = {run.requests} / "
-                    f"{run.minimum.total} = {apply.ratio:.2f}×",
+                    f"{summed}{run.requests} / {run.minimum.total} = {apply.ratio:.2f}×",
                     apply.ratio <= apply.target,
                 )
             )
@@ -182,23 +185,26 @@ def tables(results: Results) -> list[str]:
         ]
         for a in results.applies:
             r = a.run
+            plan_s, plan_n = (
+                (f"{r.plan.sample.seconds:,.1f}", str(r.plan.total)) if r.plan else ("–", "–")
+            )
+            limited = r.apply.rate_limited + (r.plan.rate_limited if r.plan else 0)
             lines.append(
                 f"| {a.posts:,} | {r.layout} | {r.minimum.targets:,} | "
-                f"{r.apply.sample.seconds:,.1f} | {r.apply.total} | {r.plan.sample.seconds:,.1f} "
-                f"| {r.plan.total} | {r.requests} | {r.minimum.total} | {a.ratio:.2f} | "
-                f"{r.apply.rate_limited + r.plan.rate_limited} | "
+                f"{r.apply.sample.seconds:,.1f} | {r.apply.total} | {plan_s} "
+                f"| {plan_n} | {r.requests} | {r.minimum.total} | {a.ratio:.2f} | "
+                f"{limited} | "
                 f"{r.apply.sample.peak_mb:.0f} / {r.server_peak_mb:.0f} | "
                 f"≤ {a.target:g}× ({mark(a.ratio <= a.target)}) |"
             )
         lines += ["", "Requests per endpoint, from the sandbox's own `GET /_sandbox/stats`:", ""]
         for a in results.applies:
             r = a.run
-            lines += [
-                f"- {a.posts:,} posts ({r.layout}), apply: {_endpoints(r.apply.requests)}",
-                f"- {a.posts:,} posts ({r.layout}), plan after it: "
-                f"{_endpoints(r.plan.requests) or 'none'}",
-                f"- {a.posts:,} posts ({r.layout}), protocol minimum: {r.minimum.describe()}",
-            ]
+            where = f"- {a.posts:,} posts ({r.layout})"
+            lines.append(f"{where}, apply: {_endpoints(r.apply.requests)}")
+            if r.plan is not None:
+                lines.append(f"{where}, plan after it: {_endpoints(r.plan.requests) or 'none'}")
+            lines.append(f"{where}, protocol minimum: {r.minimum.describe()}")
     return lines + (["", *results.extra] if results.extra else [])
 
 

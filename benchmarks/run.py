@@ -87,7 +87,8 @@ def bench_plans(
         ):
             timing = time_command(argv, runs=runs, warmup=0, expect=expect, setup=setup)
             results.rows.append(row("plan", name, timing, size=size, layout=layout.value,
-                                    reference="the floor", base=base, target=target))  # fmt: skip
+                                    reference="the floor", base=base, target=target,
+                                    setup=setup))  # fmt: skip
 
 
 def bench_startup(settings: Settings, results: Results, log: Callable[[str], None]) -> None:
@@ -112,7 +113,7 @@ def bench_applies(settings: Settings, results: Results, log: Callable[[str], Non
             log(f"Applying {size:,} new posts ({layout.value}) through the served sandbox…")
             done = apply_once(size, settings.work / "apply", layout=layout)
             results.applies.append(ApplyRow(done, size))
-            listed = done.plan.requests.get("GET /posts", 0)
+            listed = done.plan.requests.get("GET /posts", 0) if done.plan else 0
             pages = done.minimum.pages
             results.checks.append(
                 (
@@ -138,6 +139,8 @@ def profile_misses(
         argv = list(missed.argv)
         args = argv[argv.index("-m") + 2 :] if "-m" in argv[:2] else argv[1:]
         title = missed.name + (f", {missed.size:,} posts, {missed.layout}" if missed.size else "")
+        if missed.setup is not None:
+            missed.setup()  # the cache as the timed runs had it
         results.profiles[title] = profile(args)
 
 

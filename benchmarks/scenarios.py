@@ -8,7 +8,7 @@ every other file unchanged, the edited ones back to their canonical bytes).
 
 ``bench_big_apply``: a fresh repo applied through ``sandbox serve`` (its
 database kept in the repo's ``.contentctl/sandbox.db``, where the in-process
-sandbox reads), the plan right after it, then ``state rebind`` to the
+sandbox reads; no served plan after it, for time), then ``state rebind`` to the
 in-process sandbox and the plan with refresh against it
 (``benchmarks/unthrottled.py``: the in-process sandbox with a raised rate
 limit) beside ``plan --no-refresh`` of the same repo.
@@ -46,10 +46,11 @@ def row(
     base: Timing | None = None,
     target: float | None = None,
     note: str = "",
+    setup: Callable[[], object] | None = None,
 ) -> Row:
     ratio = timing.median / base.median if base is not None else None
     return Row(group, name, size, layout, timing.median, len(timing.samples), timing.peak_mb,
-               timing.spread, reference, ratio, target, timing.argv, note)  # fmt: skip
+               timing.spread, reference, ratio, target, timing.argv, note, setup)  # fmt: skip
 
 
 def bench_fmt(
@@ -60,12 +61,16 @@ def bench_fmt(
     log(f"  {where}: validate, fmt --check (no cache, then cached), fmt of 3 edited files")
     validate = time_command(contentctl_argv("-C", str(repo), "validate"), runs=runs, warmup=0)
     check = contentctl_argv("-C", str(repo), "fmt", "--check")
-    cold = time_command(check, runs=1, warmup=0, setup=lambda: (repo / FMT_CACHE).unlink(True))
+
+    def no_cache() -> None:
+        (repo / FMT_CACHE).unlink(missing_ok=True)
+
+    cold = time_command(check, runs=1, warmup=0, setup=no_cache)
     warm = time_command(check, runs=runs, warmup=0)
     results.rows += [
         row("plan", "validate", validate, size=size, layout="campaign (fmt)"),
         row("plan", "fmt --check, no fmt cache", cold, size=size, layout="campaign (fmt)",
-            reference="validate", base=validate, target=FMT_TARGET),
+            reference="validate", base=validate, target=FMT_TARGET, setup=no_cache),
         row("plan", "fmt --check, cached", warm, size=size, layout="campaign (fmt)",
             reference="validate", base=validate, target=FMT_TARGET),
     ]  # fmt: skip
@@ -103,8 +108,10 @@ def bench_big_apply(
     latency_ms: int,
     runs: int,
 ) -> None:
-    log(f"Applying {size:,} new posts (batch) through the served sandbox, then planning…")
-    done = apply_once(size, work, layout=Layout.BATCH, keep_db=True, latency_ms=latency_ms)
+    log(f"Applying {size:,} new posts (batch) through the served sandbox…")
+    done = apply_once(
+        size, work, layout=Layout.BATCH, keep_db=True, latency_ms=latency_ms, plan_after=False
+    )
     apply_row = ApplyRow(done, size)
     results.applies.append(apply_row)
     repo = work / f"apply-{size}-batch"
