@@ -74,7 +74,9 @@ def _local(value: str, zone: ZoneInfo) -> datetime:
 
 def _weekly(rule: dict[str, Any], clock: datetime, zone: ZoneInfo) -> list[datetime]:
     assert rule["repeat"] == "weekly", "this test reads only the weekly rules the examples use"
-    days = {int(d) for d in rule["days_of_week"]}  # 0 = Sunday, as Publer's "every Monday" = [1]
+    # a day name, or Publer's number: 0 = Sunday, as Publer's "every Monday" = [1]
+    names = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+    days = {names.index(d) if isinstance(d, str) else int(d) for d in rule["days_of_week"]}
     day, last = date.fromisoformat(rule["start_date"]), date.fromisoformat(rule["end_date"])
     out = []
     while day <= last:
@@ -92,7 +94,9 @@ def expected_from_manifests(repo: Path) -> Expected:
             for post in document.get("posts", [document]):
                 zone = ZoneInfo(post.get("timezone", config["timezone"]))
                 method = post.get("method", "scheduled")
-                aliases = post.get("accounts") or ["idea"]
+                # an account entry is an alias or {alias, labels}
+                entries = post.get("accounts") or ["idea"]
+                aliases = [a if isinstance(a, str) else a["alias"] for a in entries]
                 if "at" not in post:
                     lane = "lane-drafts" if method in UNTIMED else "lane-untimed"
                     expected.lanes.update((lane, post["id"], alias) for alias in aliases)
