@@ -14,11 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from switch_support import NOW, applied
 
 from contentctl import publer_facts as facts
 from contentctl import publer_switches as switches
+from contentctl.report.calendar_ics import render_calendar_ics
 
 HEAD = "at: 2027-03-01T10:00\n"
 FACEBOOK_LABELS = f"id: labelled\n{HEAD}accounts: [kc-facebook]\ntext: hi\nlabels: [spring]\n"
@@ -116,19 +118,19 @@ WEEKLY = ("id: tea\nmethod: recurring\nat: 2027-03-01T09:00\naccounts: [kc-faceb
 
 
 @pytest.mark.parametrize(
-    ("numbering", "names_sent", "numbers_shown", "label"),
+    ("numbering", "names_sent", "numbers_shown", "label", "byday"),
     [
         # the recurring page's example: [1] is every Monday, 0 is Sunday
         ("sunday_0", [1, 0], ["2027-03-01", "2027-03-02", "2027-03-08", "2027-03-09"],
-         "repeats every week on Monday, Tuesday until 2027-03-14"),
+         "repeats every week on Monday, Tuesday until 2027-03-14", ["MO", "TU"]),
         # OAS: 0 is Monday, 6 is Sunday
         ("monday_0", [0, 6], ["2027-03-02", "2027-03-03", "2027-03-09", "2027-03-10"],
-         "repeats every week on Tuesday, Wednesday until 2027-03-14"),
+         "repeats every week on Tuesday, Wednesday until 2027-03-14", ["TU", "WE"]),
     ],
 )  # fmt: skip
 def test_day_numbering_turns_names_into_publers_numbers_and_numbers_into_the_calendar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    numbering: str, names_sent: list[int], numbers_shown: list[str], label: str,
+    numbering: str, names_sent: list[int], numbers_shown: list[str], label: str, byday: list[str],
 ) -> None:  # fmt: skip
     monkeypatch.setattr(switches, "RECURRING_DAY_NUMBERING", numbering)
     names = applied(tmp_path / "names", WEEKLY % "[monday, sunday]")
@@ -144,6 +146,9 @@ def test_day_numbering_turns_names_into_publers_numbers_and_numbers_into_the_cal
     assert post["recurring"]["days_of_week"] == [1, 2]
     assert numbers.calendar_days() == numbers_shown
     assert [entry.repeat for entry in numbers.calendar.entries] == [label]
+    ics = icalendar.Calendar.from_ical(render_calendar_ics(numbers.calendar, name="repo"))
+    (event,) = ics.walk("VEVENT")
+    assert event["RRULE"]["BYDAY"] == byday
 
 
 def test_validate_says_where_a_youtube_privacy_outside_youtubes_values_is(tmp_path: Path) -> None:
