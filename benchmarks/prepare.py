@@ -22,6 +22,7 @@ worker processes (the machine's two cores; nothing is timed meanwhile).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -123,7 +124,8 @@ def prepare(
     root.mkdir(parents=True, exist_ok=True)
     digest = source_digest()
     jobs = sorted(((s, layout) for s in sizes for layout in layouts), reverse=True)
-    with ProcessPoolExecutor(max_workers=min(2, len(jobs) or 1)) as pool:
+    spawn = multiprocessing.get_context("spawn")  # not fork: the applies run in a thread meanwhile
+    with ProcessPoolExecutor(max_workers=min(2, len(jobs) or 1), mp_context=spawn) as pool:
         futures = {job: pool.submit(prepare_one, *job, root, digest) for job in jobs}
         done = {job: future.result() for job, future in futures.items()}
     for (size, layout), prepared in sorted(done.items()):

@@ -6,9 +6,10 @@ committed) and with the cache the first run filled; then a few files are put
 out of fmt's form and ``fmt`` must rewrite exactly those (bytes and mtimes of
 every other file unchanged, the edited ones back to their canonical bytes).
 
-``bench_big_apply``: a fresh repo applied through ``sandbox serve`` (its
-database kept in the repo's ``.contentctl/sandbox.db``, where the in-process
-sandbox reads; no served plan after it, for time), then ``state rebind`` to the
+``big_apply``: a fresh repo applied through ``sandbox serve`` (its database
+kept in the repo's ``.contentctl/sandbox.db``, where the in-process sandbox
+reads; no served plan after it, for time); ``bench_refresh``: then ``state
+rebind`` to the
 in-process sandbox and the plan with refresh against it
 (``benchmarks/unthrottled.py``: the in-process sandbox with a raised rate
 limit) beside ``plan --no-refresh`` of the same repo.
@@ -21,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.apply_bench import apply_once, refresh_requests
+from benchmarks.apply_bench import ApplyRun, apply_once, refresh_requests
 from benchmarks.generate import Layout
 from benchmarks.measure import Timing, contentctl_argv, run_once, time_command
 from benchmarks.prepare import fresh_repo
@@ -99,21 +100,23 @@ def bench_fmt(
     )
 
 
-def bench_big_apply(
-    size: int,
-    work: Path,
-    results: Results,
-    log: Callable[[str], None],
-    *,
-    latency_ms: int,
-    runs: int,
-) -> None:
+def big_apply(
+    size: int, work: Path, results: Results, log: Callable[[str], None], *, latency_ms: int
+) -> ApplyRun:
+    """The fresh apply of ``size`` posts whose repo and sandbox ``bench_refresh`` then plans."""
     log(f"Applying {size:,} new posts (batch) through the served sandbox…")
     done = apply_once(
         size, work, layout=Layout.BATCH, keep_db=True, latency_ms=latency_ms, plan_after=False
     )
-    apply_row = ApplyRow(done, size)
-    results.applies.append(apply_row)
+    results.applies.append(ApplyRow(done, size))
+    return done
+
+
+def bench_refresh(
+    done: ApplyRun, work: Path, results: Results, log: Callable[[str], None], *, runs: int
+) -> None:
+    size = done.minimum.posts
+    apply_row = next(a for a in results.applies if a.run is done)
     repo = work / f"apply-{size}-batch"
     run_once(contentctl_argv("-C", str(repo), "state", "rebind", "--to-current-remote"))
     log(f"  {size:,} batch: plan with refresh (in-process sandbox) and plan --no-refresh")
