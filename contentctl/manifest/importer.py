@@ -195,6 +195,9 @@ def content(post: RemotePost) -> JSONObject:
     raw = post.raw
     given = raw.get("details")
     details: dict[str, JSONValue] = dict(given) if isinstance(given, dict) else {}
+    privacy = raw.get("privacy")  # a YouTube video's, at the top (publer_switches)
+    if post.network == "youtube" and isinstance(privacy, str) and privacy:
+        details.setdefault("privacy", privacy)  # the manifest writes it as details.privacy
     out: JSONObject = {"type": _manifest_type(post, details)}
     title = raw.get("title")
     if isinstance(title, str) and title:

@@ -175,3 +175,25 @@ def test_posts_of_one_bulk_are_one_manifest_post_with_what_differs_per_network(
 
 X = "65f0a1b2c3d4e5f607180004"
 X2 = "65f0a1b2c3d4e5f607180005"
+
+
+YT = "65f0a1b2c3d4e5f607180004"
+
+
+def test_a_youtube_videos_top_level_privacy_comes_back_as_details_privacy(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "contentctl.yaml").write_text(
+        "workspace: 6650f1c2a1b2c3d4e5f60718\nendpoint: sandbox\ntimezone: Europe/Berlin\n"
+        f"accounts:\n  yt: {{id: {YT}, provider: youtube}}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "contentctl.yaml", {})
+    video = remote(
+        "6b0f00000000000000v1de0", account_id=YT, network="youtube", type="video",
+        title="Cold brew", privacy="unlisted", scheduled_at="2027-03-01T08:00:00Z",
+        media=[{"id": "6b0f00000000000000med1b", "type": "video"}],
+    )  # fmt: skip
+    imported, skipped = to_manifests([video], config)
+    assert skipped == []
+    assert imported[0].document["details"] == {"privacy": "unlisted"}
