@@ -15,7 +15,7 @@ from enum import StrEnum
 class EventKind(StrEnum):
     PLANNED = "plan"  # the plan about to be applied (summary and counts)
     BATCH_SUBMITTED = "batch_submitted"  # Publer took a bulk and answered a job id
-    JOB_DONE = "job_done"  # a bulk's job finished and its outcome is recorded
+    JOB_DONE = "job_done"  # a bulk's job finished on Publer; its posts' events follow
     POST_CREATED = "post_created"
     POST_ADOPTED = "post_adopted"
     POST_UPDATED = "post_updated"

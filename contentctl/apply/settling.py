@@ -65,6 +65,9 @@ class SettleSteps:
             faultpoints.kill_point("polling")
             jobs[batch_id] = self.client.wait_for_job(job_id)
             faultpoints.kill_point("job-complete")
+            # told now, not after the one listing: a bar moves as each job is done
+            posts = len(self.state.intents[batch_id].items)
+            self.events(ApplyEvent(EventKind.JOB_DONE, posts=posts, job_id=job_id))
         total = SettleResult()
         if not jobs:
             return total
@@ -78,7 +81,7 @@ class SettleSteps:
             self.write()
         for batch_id, (result, keys) in settled:
             total.merge(result)
-            self._told(result, keys, job_ids[batch_id], done=True)
+            self._told(result, keys, job_ids[batch_id], done=False)  # JOB_DONE told above
         return total
 
     def _view(self) -> RemoteView:

@@ -50,6 +50,7 @@ class ApplyProgress:
     window: RateWindow = field(default_factory=RateWindow)
     done: int = 0
     failed: int = 0
+    ahead: int = 0  # posts counted done when their job finished, their own events to come
     planned_requests: int = field(default=-1)  # requests_left at the start (set from it)
 
     def __post_init__(self) -> None:
@@ -75,12 +76,20 @@ class ApplyProgress:
 
     def record(self, event: ApplyEvent) -> None:
         if event.kind in POST_RESULTS:
-            self.done = min(self.total, self.done + 1)
+            if self.ahead and event.action == Action.CREATE.value:
+                self.ahead -= 1  # counted when its job was done
+            else:
+                self.done = min(self.total, self.done + 1)
             self.failed += event.kind is EventKind.POST_FAILED
         if event.kind is EventKind.POST_UPDATED or event.action == Action.UPDATE.value:
             self.updates = max(0, self.updates - 1)
         elif event.kind is EventKind.JOB_DONE:
             self.batches = max(0, self.batches - 1)
+            # the job's posts are done on Publer; the one listing that settles them all
+            # comes after the last job, so the bar moves with the jobs, not all at the end
+            moved = min(event.posts, self.total - self.done)
+            self.done += moved
+            self.ahead += moved
         elif event.kind is EventKind.POST_DELETED:
             self.deletes = 0  # the deletes went out together
 

@@ -105,6 +105,24 @@ def test_the_pace_wins_when_it_is_slower_than_the_rate_limit() -> None:
     assert progress_line(progress, 300.0) == "Applied 500/1000 posts, about 5 min left"
 
 
+def test_the_bar_moves_with_each_job_though_one_listing_settles_them_all_at_the_end() -> None:
+    # Apply waits for every job, then reads the posts back in one listing: the posts'
+    # own events all come after the last job, so a job's posts count when it is done.
+    progress = ApplyProgress.for_plan(plan_of(creates=300), batch_size=100, now=0.0)
+    progress.record(ApplyEvent(EventKind.JOB_DONE, posts=100))
+    assert (progress.done, progress_line(progress, 10.0)) == (
+        100, "Applied 100/300 posts, about 20 s left"
+    )  # fmt: skip
+    progress.record(ApplyEvent(EventKind.JOB_DONE, posts=100))
+    progress.record(ApplyEvent(EventKind.JOB_DONE, posts=100))
+    assert progress.done == 300
+    for i in range(299):
+        progress.record(ApplyEvent(EventKind.POST_CREATED, f"p{i:04d}", "fb", "r", "create"))
+    progress.record(ApplyEvent(EventKind.POST_FAILED, "p0299", "fb", None, "create", "no"))
+    assert (progress.done, progress.failed, progress.ahead) == (300, 1, 0)
+    assert progress_line(progress, 30.0) == "Applied 300/300 posts (1 failed)"
+
+
 def test_plain_progress_prints_whole_lines_at_each_tenth_and_drops_per_post_lines() -> None:
     lines: list[str] = []
     shown = PlainProgress(
