@@ -80,8 +80,9 @@ def cache_root(out: Path) -> Path:
     return out / "cache" / code_digest()
 
 
-def prepare_one(size: int, layout: Layout, root: Path, contentctl_digest: str) -> Prepared:
-    """One size and layout, generated and given its state unless the cache has them."""
+def prepare_one(size: int, layout: Layout, root: Path, contentctl_digest: str | None) -> Prepared:
+    """One size and layout, generated and given its state unless the cache has them
+    (``contentctl_digest`` None: generated only, no state)."""
     base = root / f"{size}-{layout.value}"
     repo, changed = base / "repo", base / "changed"
     generated = written = False
@@ -93,6 +94,8 @@ def prepare_one(size: int, layout: Layout, root: Path, contentctl_digest: str) -
         (base / "generated").write_text("ok\n", encoding="utf-8")
         generated = True
     marker = base / "state-of"
+    if contentctl_digest is None:
+        return Prepared(size, layout, repo, changed, generated, written)
     if not marker.exists() or marker.read_text(encoding="utf-8") != contentctl_digest:
         from benchmarks.state_writer import write_state
 
@@ -149,3 +152,9 @@ def fresh_repo(size: int, layout: Layout, folder: Path) -> Path:
     """A new repo with no state (for apply runs), replacing whatever is in ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
     return write_repo(folder, size, layout)
+
+
+if __name__ == "__main__":  # python -m benchmarks.prepare SIZE LAYOUT: generate only, no state
+    import sys
+
+    print(prepare_one(int(sys.argv[1]), Layout(sys.argv[2]), cache_root(OUT), None))

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.apply_bench import ApplyRun
+from benchmarks.apply_bench import ApplyRun, Step
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,14 @@ class ApplyRow:
         return self.run.requests / self.run.minimum.total
 
     @property
+    def clean(self) -> bool:
+        """The apply created everything and the plan after it found nothing to do."""
+        steps = [self.run.apply, *([self.run.plan] if self.run.plan else [])]
+        return all(step.sample.returncode == 0 for step in steps)
+
+    @property
     def met(self) -> bool:
-        return self.ratio <= self.target and self.run.apply.rate_limited == 0
+        return self.ratio <= self.target and self.run.apply.rate_limited == 0 and self.clean
 
 
 Verdict = tuple[str, str, bool | None]
@@ -98,6 +104,15 @@ class Results:
                     apply.ratio <= apply.target,
                 )
             )
+            if not apply.clean:
+                out.append(
+                    (
+                        f"fresh apply of {apply.posts:,} posts ({run.layout}) creates every post "
+                        "and the plan after it has no changes",
+                        "see the exit codes under the apply table",
+                        False,
+                    )
+                )
         return out + self.checks
 
     def memory_growth(self) -> list[Verdict]:
@@ -201,11 +216,19 @@ def tables(results: Results) -> list[str]:
         for a in results.applies:
             r = a.run
             where = f"- {a.posts:,} posts ({r.layout})"
-            lines.append(f"{where}, apply: {_endpoints(r.apply.requests)}")
+            lines.append(f"{where}, apply: {_endpoints(r.apply.requests)}{_exit(r.apply)}")
             if r.plan is not None:
-                lines.append(f"{where}, plan after it: {_endpoints(r.plan.requests) or 'none'}")
+                planned = _endpoints(r.plan.requests) or "none"
+                lines.append(f"{where}, plan after it: {planned}{_exit(r.plan)}")
             lines.append(f"{where}, protocol minimum: {r.minimum.describe()}")
     return lines + (["", *results.extra] if results.extra else [])
+
+
+def _exit(step: Step) -> str:
+    """What a step's exit says when it is not a clean 0: some posts failed, or changes left."""
+    code = step.sample.returncode
+    meaning = {2: "the plan has changes", 3: "some posts failed"}.get(code, "")
+    return "" if code == 0 else f" (**exit {code}**: {meaning})"
 
 
 def _endpoints(requests: dict[str, int]) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from benchmarks import floor
 from benchmarks.apply_bench import LATENCY_MS, RATE_LIMIT, ApplyRun, apply_once
@@ -135,7 +136,7 @@ def bench_applies(
 
 
 def profile_misses(
-    results: Results, started: float, log: Callable[[str], None], budget_s: float
+    started: float, budget_s: float, results: Results, log: Callable[[str], None]
 ) -> None:
     seen: set[str] = set()
     for missed in sorted((r for r in results.rows if r.met is False), key=lambda r: r.size or 0):
@@ -218,6 +219,28 @@ def commands(settings: Settings) -> list[str]:
     ]
 
 
+T = TypeVar("T")
+
+
+def attempt(
+    results: Results,
+    log: Callable[[str], None],
+    what: str,
+    part: Callable[..., T],
+    *args: Any,
+    **options: Any,
+) -> T | None:
+    """``part(*args, results, log, **options)``; a failure is reported and the rest still runs."""
+    try:
+        return part(*args, results, log, **options)
+    except Exception as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        log(f"{what} FAILED: {lines[0]}")
+        results.checks.append((f"{what} ran to the end", f"failed: {lines[0][:300]}", False))
+        results.notes.append(f"{what} failed: " + " / ".join(lines[-6:])[:1500])
+        return None
+
+
 def run_benchmark(settings: Settings, log: Callable[[str], None] = print) -> Results:
     """Run everything in ``settings``, write the report to ``settings.out``; return the results."""
     results = Results()
@@ -226,20 +249,22 @@ def run_benchmark(settings: Settings, log: Callable[[str], None] = print) -> Res
     log(f"Preparing {', '.join(f'{s:,}' for s in settings.sizes)}-post repos, and meanwhile "
         "the applies (their requests and memory are measured, not their times)…")  # fmt: skip
     with ThreadPoolExecutor(max_workers=1) as side:
-        applied = side.submit(bench_applies, settings, results, log)
+        applied = side.submit(attempt, results, log, "the applies", bench_applies, settings)
         prepared = prepare(settings.sizes, settings.layouts, settings.work, log=log)
         big = applied.result()
     generated = sum(ready.generated for ready in prepared.values())
     written = sum(ready.state_written for ready in prepared.values())
     prepared_s = time.perf_counter() - started
-    bench_startup(settings, results, log)
-    bench_plans(settings, prepared, results, log)
+    attempt(results, log, "startup", bench_startup, settings)
+    attempt(results, log, "validate and plan", bench_plans, settings, prepared)
     if settings.fmt_size:
-        bench_fmt(settings.fmt_size, settings.runs, settings.work, results, log)
+        attempt(results, log, "fmt", bench_fmt, settings.fmt_size, settings.runs, settings.work)
     if big is not None:
-        bench_refresh(big, settings.work / "apply", results, log, runs=max(1, settings.big_runs))
+        runs = max(1, settings.big_runs)
+        attempt(results, log, "plan with refresh", bench_refresh, big, settings.work / "apply",
+                runs=runs)  # fmt: skip
     if settings.profile:
-        profile_misses(results, started, log, PROFILE_BUDGET_S)
+        attempt(results, log, "profiles", profile_misses, started, PROFILE_BUDGET_S)
     minutes = (time.perf_counter() - started) / 60
     results.notes.append(
         f"The whole benchmark took {minutes:.1f} minutes; of the {len(prepared)} repos "

@@ -122,12 +122,18 @@ def bench_refresh(
     log(f"  {size:,} batch: plan with refresh (in-process sandbox) and plan --no-refresh")
     refresh_argv = [sys.executable, "-m", "benchmarks.unthrottled", "-C", str(repo), "plan",
                     "--detailed-exitcode"]  # fmt: skip
-    refreshed = time_command(refresh_argv, runs=runs, warmup=0, cwd=ROOT)
+    refreshed = time_command(refresh_argv, runs=runs, warmup=0, cwd=ROOT, expect=(0, 2))
     plain = time_command(
         contentctl_argv("-C", str(repo), "plan", "--no-refresh", "--detailed-exitcode"),
         runs=runs,
         warmup=0,
+        expect=(0, 2),
     )
+    for name, timing in (("plan with refresh", refreshed), ("plan --no-refresh", plain)):
+        code = timing.samples[-1].returncode
+        results.checks.append(
+            (f"{name} of the {size:,} applied posts finds no changes", f"exit {code}", code == 0)
+        )
     requests = refresh_requests(refreshed.samples[-1].stdout)
     pages = math.ceil(done.minimum.targets / PAGE)
     results.rows += [
