@@ -20,7 +20,7 @@ from hypothesis import settings
 
 # `make test-fast` passes --hypothesis-profile=fast: each property test runs a quarter of
 # its examples (a test with a count of its own scales it by
-# settings.default.max_examples / FULL_EXAMPLES).
+# settings().max_examples / FULL_EXAMPLES).
 # `make test` uses the default profile, every example.
 FULL_EXAMPLES = 100
 settings.register_profile("fast", max_examples=FULL_EXAMPLES // 4)

@@ -7,7 +7,7 @@ one error boundary: a ``ContentctlError`` becomes one line on stderr and its
 exit code, so a user never sees a traceback for bad input; any other exception
 is a bug and becomes one "internal error" line and exit 5 (the traceback with
 ``--traceback`` or ``CONTENTCTL_TRACEBACK=1``). Heavy libraries (httpx,
-deepdiff, jsonschema) are imported inside commands so that ``--version`` and
+rich, jsonschema) are imported inside commands so that ``--version`` and
 ``--help`` stay fast.
 """
 

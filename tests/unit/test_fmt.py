@@ -355,7 +355,7 @@ def manifests(draw: st.DrawFn) -> tuple[str, list[str]]:
 
 # 300 examples in `make test`; the fast profile (tests/conftest.py) scales it down.
 @settings(
-    max_examples=3 * settings.default.max_examples,
+    max_examples=3 * settings().max_examples,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

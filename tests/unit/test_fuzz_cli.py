@@ -264,7 +264,7 @@ def run_fuzz(
 ) -> None:
     seen: list[Any] = []
     # `count` in `make test`; the fast profile (tests/conftest.py) runs a share of it.
-    count = max(1, count * settings.default.max_examples // 100)
+    count = max(1, count * settings().max_examples // 100)
 
     @settings(FUZZ, max_examples=count)
     @given(strategy)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from contentctl.model import JSONObject
+from deepdiff import DeepDiff
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.fields import FieldChange, diff_specs
 
 
@@ -50,3 +54,45 @@ def test_specs_with_no_field_in_common_are_one_change() -> None:
 def test_equal_specs_have_no_change() -> None:
     spec: JSONObject = {"network": {"media": [{"path": "m.png"}]}, "account": {}}
     assert diff_specs(spec, {"network": {"media": [{"path": "m.png"}]}, "account": {}}) == ()
+
+
+# -- held together with deepdiff, which the plan's field paths were first taken from ----------
+
+_keys = st.sampled_from(["text", "title", "type", "labels", "scheduled_at", "media", "x"])
+_leaves = st.one_of(
+    st.none(), st.text(max_size=4), st.integers(-3, 3), st.lists(st.text(max_size=2), max_size=2)
+)
+_values = st.recursive(
+    _leaves, lambda inner: st.dictionaries(_keys, inner, max_size=3), max_leaves=6
+)
+_specs = st.dictionaries(
+    st.sampled_from(["endpoint", "network", "account", "post"]), _values, max_size=4
+)
+
+
+def _by_deepdiff(before: JSONObject, after: JSONObject) -> tuple[FieldChange, ...]:
+    """What the plan showed with deepdiff (its verbose tree view, cut at two levels)."""
+    diff = DeepDiff(dict(before), dict(after), verbose_level=2, view="tree")
+    changes: dict[str, FieldChange] = {}
+    for level_items in diff.values():
+        for level in level_items:
+            path = ".".join(str(p) for p in level.path(output_format="list"))
+            top = ".".join(path.split(".")[:2])
+            changes[top] = FieldChange(top, _get(before, top), _get(after, top))
+    return tuple(changes[key] for key in sorted(changes))
+
+
+def _get(spec: JSONObject, path: str) -> JSONValue:
+    value: JSONValue = spec
+    for part in path.split(".") if path else []:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+@settings(max_examples=4 * settings().max_examples, deadline=None)
+@given(_specs, _specs)
+def test_the_fields_are_the_ones_deepdiff_finds(before: JSONObject, after: JSONObject) -> None:
+    # integers, text, lists and null only: where JSON and Python equality agree
+    assert diff_specs(before, after) == _by_deepdiff(before, after)
