@@ -23,7 +23,15 @@ then the time closest to the planned one; wanted posts that are the same
 (same rule key) share the fitting posts in a stable order. When more remote
 posts fit than there are wanted posts of that key, and nothing tells them
 apart, the wanted posts are ``ambiguous``: reported with the remote ids, never
-guessed. Pure functions; no I/O.
+guessed.
+
+A wanted post with a time that nothing fits may find its *slot* taken: one
+remote post, on its account, within ``TIME_TOLERANCE`` of its time, by the
+same draft rule, whose content differs (edited on Publer after the state was
+lost). Publer allows one post a minute per account, so a create there can
+only fail; ``slotted`` names that post, for the plan to take back and repair
+(never when two posts or two wanted posts share the slot). Pure functions;
+no I/O.
 """
 
 from __future__ import annotations
@@ -78,6 +86,7 @@ class Wanted:
 class Assignment:
     found: dict[tuple[str, str], RemotePost] = field(default_factory=dict)
     ambiguous: dict[tuple[str, str], str] = field(default_factory=dict)  # key → reason
+    slotted: dict[tuple[str, str], RemotePost] = field(default_factory=dict)  # its minute, taken
 
 
 def method_of(spec: Mapping[str, JSONValue]) -> Method:
@@ -206,7 +215,38 @@ def assign(
         for item, post in zip(rest, _stable(left, members[0].at), strict=False):
             result.found[item.key] = post
             taken.add(post.id)
+    _slots(wanted, [p for p in unique if p.id not in taken], result)
     return result
+
+
+SLOTTED = (Method.SCHEDULED, Method.RECYCLING, Method.RECURRING, Method.DRAFT)
+
+
+def _slots(wanted: Sequence[Wanted], free: Sequence[RemotePost], result: Assignment) -> None:
+    """The one free remote post in the minute of each timed wanted post nothing fitted."""
+    left = [
+        w
+        for w in wanted
+        if w.method in SLOTTED and w.key not in result.found and w.key not in result.ambiguous
+    ]
+    pairs = {w.key: [p for p in free if _in_slot(w, p)] for w in left}
+    claims: dict[str, int] = {}
+    for posts in pairs.values():
+        for post in posts:
+            claims[post.id] = claims.get(post.id, 0) + 1
+    for key, posts in pairs.items():
+        if len(posts) == 1 and claims[posts[0].id] == 1:
+            result.slotted[key] = posts[0]
+
+
+def _in_slot(wanted: Wanted, post: RemotePost) -> bool:
+    """``fits`` but for the content: the same account, draft rule and minute."""
+    if post.account_id != wanted.account_id:
+        return False
+    state = (post.state or "scheduled").lower()
+    if state.startswith("draft") != (wanted.method is Method.DRAFT) or state in IDEA_STATES:
+        return False
+    return _near(parse_utc(post.scheduled_at) if post.scheduled_at else None, wanted.at)
 
 
 def _by_job(

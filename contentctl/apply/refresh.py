@@ -6,7 +6,9 @@ managed) and returns a ``Refreshed``: a copy of the state brought to the
 remote's truth, the ``Drift`` found (edited outside contentctl with the field
 diff, deleted outside, published with its link, failed at publish time with
 Publer's reason, awaiting approval), and what the targets the state does not
-hold already have on Publer (``Found``: adopt, or blocked when ambiguous).
+hold already have on Publer (``Found``: adopt, or blocked when ambiguous;
+``slotted``: the post in a target's minute with other content, recorded as
+listed so the plan updates it back instead of a create Publer refuses).
 The plan built from the refreshed copy proposes what brings Publer back to
 the manifests: an edit outside is an update back, a post deleted outside is
 created again, a published post is recorded with its link. A post missing
@@ -95,7 +97,18 @@ def adoptions(state: State, targets: Sequence[Target], view: RemoteView, *, now:
         key: adopted_entry(by_key[key], post, now, state.entry(*key))
         for key, post in assignment.found.items()
     }
-    return Found(adopt=adopt, blocked=dict(assignment.ambiguous))
+    slotted = {
+        key: _as_listed(adopted_entry(by_key[key], post, now, state.entry(*key)), post)
+        for key, post in assignment.slotted.items()
+    }
+    return Found(adopt=adopt, blocked=dict(assignment.ambiguous), slotted=slotted)
+
+
+def _as_listed(entry: Entry, post: RemotePost) -> Entry:
+    """An adopted entry with what Publer holds (its text, title), so the plan diffs that."""
+    fields = _edited(entry, post, ())
+    spec = _with_remote(dict(entry.spec), fields)
+    return replace(entry, spec=spec, content_hash=spec_hash(spec))
 
 
 def adopted_entry(target: Target, post: RemotePost, now: datetime, previous: Entry | None) -> Entry:

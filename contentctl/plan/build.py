@@ -103,6 +103,8 @@ class Found:
 
     adopt: Mapping[tuple[str, str], Entry] = field(default_factory=dict)  # entry to record
     blocked: Mapping[tuple[str, str], str] = field(default_factory=dict)  # key → reason
+    # the post in a target's minute with other content (edited on Publer): entry as listed
+    slotted: Mapping[tuple[str, str], Entry] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,8 @@ def build_plan(
     pending = {item.key for intent in state.intents.values() for item in intent.items}
     if pending:
         changes = [_pending(change) if change.key in pending else change for change in changes]
-    if found is not None and (found.adopt or found.blocked):
-        changes = [_found(change, found) for change in changes]
+    if found is not None and (found.adopt or found.blocked or found.slotted):
+        changes = [_found(change, found, opts) for change in changes]
     changes = [_missed(change, opts.now) for change in changes]
     for post_id, alias, entry in state.iter_entries():
         if (post_id, alias) not in desired:
@@ -248,17 +250,37 @@ def _pending(change: Change) -> Change:
     return replace(change, action=Action.BLOCKED, reason=reason)
 
 
-def _found(change: Change, found: Found) -> Change:
-    """A create whose post Publer already holds is an adopt; an undecidable one is blocked."""
+def _found(change: Change, found: Found, opts: PlanOptions) -> Change:
+    """A create whose post Publer already holds is an adopt; an undecidable one is blocked;
+    one whose minute holds a post with other content takes it back as edited on Publer."""
     if change.action is not Action.CREATE:
         return change
     adopted = found.adopt.get(change.key)
     if adopted is not None:
         reason = f"already on Publer as post {adopted.remote_id} ({adopted.status.value})"
         return replace(change, action=Action.ADOPT, reason=reason, before=adopted)
+    listed = found.slotted.get(change.key)
+    if listed is not None and change.target is not None:
+        return _slotted(change.target, listed, opts)
     blocked = found.blocked.get(change.key)
     if blocked is not None:
         return replace(change, action=Action.BLOCKED, reason=blocked)
+    return change
+
+
+def _slotted(target: Target, listed: Entry, opts: PlanOptions) -> Change:
+    """Publer holds a post at this minute of this account (one a minute): it is this one,
+    edited there, taken back and updated in place, or blocked where it cannot be."""
+    taken = f"on Publer at this minute as post {listed.remote_id} ({listed.status.value})"
+    change = _change_for(target, listed, opts)
+    if change.action is Action.UPDATE:
+        return replace(change, reason=f"{taken}, edited there: taken back and updated")
+    reason = (
+        f"{taken} with other content, and Publer allows one post a minute per account: "
+        "delete it on Publer, or give this post another `at:`"
+    )
+    if change.action is not Action.BLOCKED:  # published ones keep the reason they have
+        change = replace(change, action=Action.BLOCKED, reason=reason)
     return change
 
 

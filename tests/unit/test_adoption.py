@@ -92,6 +92,42 @@ def test_remote_edits_and_deletes_are_drift_and_the_plan_repairs_them(tmp_path: 
         assert texts == ["Hello from deleted", "Hello from edited", "Hello from kept"]
 
 
+def test_a_lost_state_and_an_edit_on_publer_update_the_post_back_not_a_copy(
+    tmp_path: Path,
+) -> None:
+    targets = [target("edited"), target("kept", minutes=120)]
+    with bench(tmp_path) as b:
+        b.apply(targets)
+        remote_id = str(b.store.load().entry("edited", "fb").remote_id)  # type: ignore[union-attr]
+        edited = b.sandbox.post(remote_id)
+        assert edited is not None
+        edited["text"] = "Changed in Publer"
+        b.sandbox.save_post(edited)
+        b.store.path.unlink()  # the state is lost
+        refreshed = refresh(b.store.load(), targets, RemoteView(b.client), now=NOW)
+        plan = build_plan(targets, refreshed.state, PlanOptions(now=NOW), found=refreshed.found)
+        (update,) = [c for c in plan.changes if c.post_id == "edited"]
+        assert (update.action, update.remote_id, update.reason) == (
+            Action.UPDATE,
+            remote_id,
+            f"on Publer at this minute as post {remote_id} (scheduled), edited there: "
+            "taken back and updated",
+        )
+        assert [(f.path, f.before, f.after) for f in update.fields] == [
+            ("network.text", "Changed in Publer", "Hello from edited")
+        ]
+        report = Applier(b.config, b.store, refreshed.state, b.client, now=lambda: NOW).run(plan)
+        assert report.summary() == (
+            "Apply complete: 0 created, 1 adopted, 1 updated, 0 deleted, 0 failed."
+        )
+        assert sorted(str(p["text"]) for p in b.sandbox.posts()) == [
+            "Hello from edited",
+            "Hello from kept",
+        ]
+        entry = b.store.load().entry("edited", "fb")
+        assert entry is not None and entry.remote_id == remote_id
+
+
 def test_a_refused_delete_is_blocked_and_never_followed_by_a_copy(tmp_path: Path) -> None:
     with bench(tmp_path) as b:
         b.apply([auto_target("queued")])

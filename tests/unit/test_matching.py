@@ -191,3 +191,36 @@ def test_method_of_each_spec() -> None:
         assert method_of(case) is method  # type: ignore[arg-type]
     made = wanted_from_spec(("p", "fb"), ACC, {**spec(account=at), "network": {"text": TEXT}})
     assert (made.method, made.at, made.fingerprint) == (Method.SCHEDULED, T0, fingerprint(TEXT))
+
+
+def test_a_timed_post_nothing_fits_is_given_the_one_post_in_its_minute() -> None:
+    edited = remote("r-edited", at=T0 + timedelta(seconds=30), text="Edited on Publer")
+    result = assign([wanted("weekly", Method.SCHEDULED, at=T0)], [edited])
+    assert (result.found, result.ambiguous) == ({}, {})
+    assert {k[0]: p.id for k, p in result.slotted.items()} == {"weekly": "r-edited"}
+
+
+def test_a_minute_is_given_only_when_one_post_and_one_wanted_post_share_it() -> None:
+    other = "Edited on Publer"
+    two = [
+        remote("r-a", at=T0, text=other),
+        remote("r-b", at=T0 + timedelta(seconds=20), text=other),
+    ]
+    assert assign([wanted("weekly", Method.SCHEDULED, at=T0)], two).slotted == {}
+    one = [remote("r-a", at=T0, text=other)]
+    pair = [wanted("a", Method.SCHEDULED, at=T0), wanted("b", Method.SCHEDULED, at=T0)]
+    assert assign(pair, one).slotted == {}
+    elsewhere = [
+        remote("r-late", at=T0 + timedelta(seconds=61), text=other),
+        remote("r-other-account", at=T0, text=other, account="other"),
+        remote("r-draft", at=T0, text=other, state="draft"),
+    ]
+    assert assign([wanted("weekly", Method.SCHEDULED, at=T0)], elsewhere).slotted == {}
+    assert assign([wanted("w", Method.SCHEDULED, at=T0)], one, claimed={"r-a"}).slotted == {}
+
+
+def test_a_post_that_fits_is_never_also_given_a_minute() -> None:
+    posts = [remote("r-same", at=T0), remote("r-other", at=T0 + timedelta(seconds=10), text="x")]
+    result = assign([wanted("weekly", Method.SCHEDULED, at=T0)], posts)
+    assert {k[0]: p.id for k, p in result.found.items()} == {"weekly": "r-same"}
+    assert result.slotted == {}
