@@ -10,6 +10,7 @@ dedicated sandbox with given CLI fault flags, to check that they reach it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +50,9 @@ def remote(request: pytest.FixtureRequest, tmp_path: Path, served: Served) -> It
                               headers=HEADERS)  # fmt: skip
     else:
         client = _client(served.url)
-        defaults = {"latency_ms": 0, "error_rate": 0.0, "burst_429": 0, "stuck_polls": 0,
-                    "fail_jobs": False, "drop_after_commit": 0, "random_seed": 0}  # fmt: skip
+        # every fault back to its default, new ones included: a test that set one (a job
+        # delay, say) must not leave it for the next test on this worker's server
+        defaults = dataclasses.asdict(sb.Faults())
         for what, body in (("reset", None), ("faults", defaults), ("rate_limit", {"limit": 100}),
                            ("variants", {"job_create": "plain", "create_status": 200,
                                          "job_status": "flat", "complete_word": "complete",

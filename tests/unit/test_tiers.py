@@ -95,3 +95,10 @@ def test_the_fast_profile_runs_a_quarter_of_the_examples(pytester: pytest.Pytest
         "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--hypothesis-profile=fast"
     )
     result.assert_outcomes(passed=2)
+
+
+def test_every_test_module_has_a_name_of_its_own() -> None:
+    # The test folders are not packages: two test_x.py in different folders cannot both be
+    # imported in one run ("import file mismatch"), and one of them would never run.
+    names = [path.name for path in TESTS.rglob("test_*.py") if "__pycache__" not in path.parts]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
