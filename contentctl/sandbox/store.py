@@ -39,6 +39,9 @@ class Store:
             )
             if target != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
+                # WAL's NORMAL: a commit survives the process being killed, only not a
+                # power cut, which an emulator need not; no fsync per request
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA busy_timeout=10000")
             self._conn.executescript(SCHEMA)
         except sqlite3.Error as exc:

@@ -45,7 +45,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def remote(request: pytest.FixtureRequest, tmp_path: Path, served: Served) -> Iterator[Remote]:
     if request.param == "inprocess":
         config = _project(tmp_path)
-        transport = sb.in_process_transport(config, db=tmp_path / "sandbox.db")
+        transport = sb.in_process_transport(config, db=":memory:")  # the served one has a file
         client = httpx.Client(transport=transport, base_url=sb.IN_PROCESS_BASE_URL,
                               headers=HEADERS)  # fmt: skip
     else:
