@@ -3,7 +3,7 @@
 As pre-commit's ``dont_write_to_home_directory``: HOME points at a temp folder,
 and any socket connection to a non-loopback address fails the test. Tests are
 marked ``e2e`` by where they live (``tests/e2e``, the benchmark smoke) and when they
-start a sandbox server of their own (``make_remote`` over HTTP), so
+run a contract over HTTP against a ``sandbox serve`` process, so
 ``make test-fast`` (``-m "not e2e"``) runs everything else.
 """
 
@@ -102,10 +102,14 @@ _E2E_FILES = frozenset(
 
 
 def _starts_its_own_server(item: pytest.Item) -> bool:
-    """A contract test that starts a ``sandbox serve`` process of its own (``make_remote``
-    over HTTP): the subprocess tier, though the same test in process is not."""
+    """A contract test over HTTP, against a ``sandbox serve`` process (the worker's shared
+    one, or one of its own with ``make_remote``; any parameter ``http`` of contract_support's
+    MODES): the subprocess tier. The same test in
+    process stays in the fast tier, so ``make test-fast`` still runs every contract."""
     callspec = getattr(item, "callspec", None)
-    return callspec is not None and callspec.params.get("make_remote") == "http"
+    if callspec is None:
+        return False
+    return "http" in callspec.params.values()  # MODES: "inprocess" or "http"
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects, so `-m "not e2e"` sees the marker

@@ -50,7 +50,7 @@ def test_e2e_marker_follows_the_folder_and_the_named_files(pytester: pytest.Pyte
     assert len(collected(pytester)) == len(tree)
 
 
-def test_a_test_that_starts_its_own_server_is_e2e_only_over_http(
+def test_a_contract_over_http_is_e2e_and_in_process_is_not(
     pytester: pytest.Pytester,
 ) -> None:
     shutil.copy(TESTS / "conftest.py", pytester.path / "conftest.py")
@@ -69,10 +69,10 @@ def test_a_test_that_starts_its_own_server_is_e2e_only_over_http(
 
     assert collected(pytester, "-m", "e2e") == [
         "contract/test_contract_limits.py::test_own_server[http]",
+        "contract/test_contract_limits.py::test_shared_server[http]",
     ]
     assert collected(pytester, "-m", "not e2e") == [
         "contract/test_contract_limits.py::test_own_server[inprocess]",
-        "contract/test_contract_limits.py::test_shared_server[http]",
         "contract/test_contract_limits.py::test_shared_server[inprocess]",
     ]
 
