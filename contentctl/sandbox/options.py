@@ -76,3 +76,18 @@ def check_schedule_options(where: str, post: JSONObject, state: str) -> None:
             raise RequestRejected(400, f"{where}.recycling.gap_freq must be one of {choices}")
         if count is not None and (not isinstance(count, int) or count < 1):
             raise RequestRejected(400, f"{where}.recycling.expire_count must be a whole number")
+        if rec.get("solo") is not None and not isinstance(rec.get("solo"), bool):
+            raise RequestRejected(400, f"{where}.recycling.solo must be true or false")
+        for key in ("start_date", "expire_date"):  # the page: "YYYY-MM-DD"
+            if rec.get(key) is not None and not _is_date(rec.get(key)):
+                raise RequestRejected(400, f"{where}.recycling.{key} must be a date (YYYY-MM-DD)")
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True

@@ -109,6 +109,17 @@ def test_recycling_is_checked_as_its_page_says(remote: Remote) -> None:
     bulk = one(remote, "facebook", {"type": "status", "text": "again"}, scheduled_at=at(hours=3))
     bulk["posts"][0]["recycling"] = {"gap": 2, "gap_freq": "Fortnight"}
     assert refused(remote, bulk) == ["posts[0].recycling.gap_freq must be one of Day, Week, Month"]
+    for extra, error in (
+        ({"solo": "yes"}, "posts[0].recycling.solo must be true or false"),
+        ({"expire_date": "2027-06-30T00:00:00Z"},
+         "posts[0].recycling.expire_date must be a date (YYYY-MM-DD)"),
+        ({"start_date": "30.06.2027"}, "posts[0].recycling.start_date must be a date (YYYY-MM-DD)"),
+    ):  # fmt: skip
+        bulk["posts"][0]["recycling"] = {"gap": 2, "gap_freq": "Week", **extra}
+        assert refused(remote, bulk) == [error]
+    dates = {"start_date": "2027-05-01", "expire_date": "2027-06-30"}
+    bulk["posts"][0]["recycling"] = {"gap": 2, "gap_freq": "Week", "solo": True, **dates}
+    assert outcome(remote, bulk) == []
 
 
 @pytest.mark.parametrize(
