@@ -26,8 +26,9 @@ CREATE INDEX IF NOT EXISTS posts_ws ON posts (workspace_id, scheduled_ts);
 CREATE INDEX IF NOT EXISTS posts_account ON posts (account_id, scheduled_ts);
 CREATE INDEX IF NOT EXISTS posts_state ON posts (state, scheduled_ts);
 CREATE INDEX IF NOT EXISTS posts_seq ON posts (seq);
-CREATE INDEX IF NOT EXISTS posts_listing ON posts (workspace_id, scheduled_ts IS NULL,
-    scheduled_ts, seq);
+DROP INDEX IF EXISTS posts_listing;
+CREATE INDEX IF NOT EXISTS posts_listing_covered ON posts (workspace_id, scheduled_ts IS NULL,
+    scheduled_ts, seq, state, account_id);
 CREATE TABLE IF NOT EXISTS media (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
     workspace_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS media_seq ON media (seq);

@@ -85,6 +85,17 @@ def test_a_page_of_the_listing_needs_neither_a_scan_nor_a_sort(store: Store) -> 
     assert [post["id"] for post in page] == [f"p{n:06d}" for n in range(99_961, 99_981)]
 
 
+def test_a_page_filtered_by_state_reads_the_state_from_the_index_not_each_row(
+    store: Store,
+) -> None:
+    # a refresh lists by state: skipping 99,960 rows must not read each row to test it
+    query = PostQuery(workspace_id=WORKSPACE, states=("scheduled",))
+    count, listing = plans_of(store, lambda: store.find_posts(query, limit=20, offset=99_960))
+    assert count.startswith("SEARCH posts USING COVERING INDEX posts_listing_covered"), count
+    assert listing.startswith("SEARCH posts USING INDEX posts_listing_covered"), listing
+    assert "TEMP B-TREE" not in listing, listing
+
+
 def test_an_existing_database_gets_the_indexes_when_opened(tmp_path: object) -> None:
     path = f"{tmp_path}/old.db"
     old = sqlite3.connect(path)
@@ -101,4 +112,4 @@ def test_an_existing_database_gets_the_indexes_when_opened(tmp_path: object) -> 
         names = {row[0] for row in reopened._rows("SELECT name FROM sqlite_master")}
     finally:
         reopened.close()
-    assert {"posts_seq", "posts_listing", "posts_account", "media_seq"} <= names
+    assert {"posts_seq", "posts_listing_covered", "posts_account", "media_seq"} <= names
