@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sys
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def apply_at_a_terminal(root: Path, typed: bytes) -> tuple[int, list[str]]:
         read_until(fd, PROMPT)
         os.write(fd, typed)
         after = read_until(fd, None)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # a failed read must fail the test, not hang it in waitpid
+        raise
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)
