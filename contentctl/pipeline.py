@@ -7,11 +7,9 @@ same, repaired state.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +23,7 @@ from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_diges
 from contentctl.plan.saved import SavedPlan
 from contentctl.plan.targets import Target, build_targets
 from contentctl.state.records import EntryStatus
-from contentctl.state.store import State, StateStore
+from contentctl.state.store import State, StateStore, paused_gc
 
 if TYPE_CHECKING:
     from contentctl.plan.drift import Drift
@@ -40,21 +38,6 @@ class Checked:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic GC while building many small, acyclic objects (5-30% of a big plan)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # what was built lives until the run ends: frozen, the collector's next pass
-            # does not walk all of it (a full pass after a 10,000-post plan cost ~0.3 s CPU)
-            gc.freeze()
-            gc.enable()
 
 
 def check(
