@@ -75,7 +75,9 @@ def test_a_long_apply_at_a_terminal_shows_a_bar_done_total_and_time_left(project
     shown = out.decode()
     assert "300 changes, too many to list here (more than 200)." in shown
     assert "Applying" in shown and "━" in shown  # rich's bar
-    assert re.search(r"100/300\s+33%\s+about \d+ s left", shown), shown[-3000:]
+    # a job's posts count as it is done; rich redraws a few times a second, so the bar
+    # shows at least one of the two steps between the jobs (which one depends on timing)
+    assert re.search(r"(100/300\s+33%|200/300\s+67%)\s+about \d+ s left", shown), shown[-3000:]
     assert "300/300" in shown and "100%" in shown
     assert "\x1b[" in shown  # redrawn in place, as a terminal bar is
     assert "(0s so far)" not in shown  # a job's first poll: the moving bar says it
