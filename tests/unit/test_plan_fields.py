@@ -65,8 +65,10 @@ _leaves = st.one_of(
 _values = st.recursive(
     _leaves, lambda inner: st.dictionaries(_keys, inner, max_size=3), max_leaves=6
 )
+# a spec's top-level values are text (endpoint, bulk_state) or mappings, never lists
+_top = st.one_of(st.none(), st.text(max_size=4), st.dictionaries(_keys, _values, max_size=3))
 _specs = st.dictionaries(
-    st.sampled_from(["endpoint", "network", "account", "post"]), _values, max_size=4
+    st.sampled_from(["endpoint", "network", "account", "post"]), _top, max_size=4
 )
 
 
