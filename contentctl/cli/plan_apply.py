@@ -311,6 +311,7 @@ def apply(
 
 
 def _confirmed() -> bool:
+    from contentctl.cli.prompt import confirm
     from contentctl.errors import ApplyInterrupted, ContentctlError
 
     if not sys.stdin.isatty():
@@ -319,7 +320,8 @@ def _confirmed() -> bool:
             hint="pass --auto-approve in CI, or apply a saved plan",
         )
     try:
-        return click.confirm("\nApply these changes?", default=False)
+        click.echo()
+        return confirm("Apply these changes?", default=False)
     except click.Abort:  # Ctrl-C (or end of input) at the prompt: interrupted
         click.echo(err=True)  # end the prompt's line, where the terminal echoed ^C
         raise ApplyInterrupted(
