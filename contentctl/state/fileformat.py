@@ -34,18 +34,25 @@ class Rendered(dict[str, object]):
     __slots__ = ("_utf8",)
 
     @property
-    def text(self) -> str:
+    def utf8(self) -> bytes:
         # kept as UTF-8: a text with one emoji is 4 bytes a character as a str
         try:
-            return self._utf8.decode("utf-8")
+            return self._utf8
         except AttributeError:
-            text = _dump(self)
-            self._utf8: bytes = text.encode("utf-8")
-            return text
+            self._utf8: bytes = _dump(self).encode("utf-8")
+            return self._utf8
+
+    @property
+    def text(self) -> str:
+        return self.utf8.decode("utf-8")
 
 
-def members(document: Mapping[str, object]) -> dict[str, str]:
-    """Each top-level member but ``serial``, rendered; raises ValueError for NaN and the like."""
+def members(document: Mapping[str, object]) -> dict[str, bytes]:
+    """Each top-level member but ``serial``, rendered as UTF-8; ValueError for NaN and the like.
+
+    Bytes, not str, all the way to the file: one emoji anywhere makes a str of the
+    whole state 4 bytes a character (a 15 MB state would be 60 MB per copy).
+    """
     return {
         key: _member(key, value, EXPANDED.get(key, 0), 1)
         for key, value in document.items()
@@ -53,9 +60,14 @@ def members(document: Mapping[str, object]) -> dict[str, str]:
     }
 
 
-def digest_of(rendered: Mapping[str, str]) -> str:
-    canonical = "\n".join(rendered[key] for key in sorted(rendered))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def digest_of(rendered: Mapping[str, bytes]) -> str:
+    """sha256 of the members in key order, one newline between them, fed without joining."""
+    hashed = hashlib.sha256()
+    for index, key in enumerate(sorted(rendered)):
+        if index:
+            hashed.update(b"\n")
+        hashed.update(rendered[key])
+    return hashed.hexdigest()
 
 
 def digest(document: Mapping[str, object]) -> str:
@@ -63,16 +75,22 @@ def digest(document: Mapping[str, object]) -> str:
     return digest_of(members(document))
 
 
-def text_of(rendered: Mapping[str, str], serial: int) -> str:
-    """The file's text: the rendered members plus ``serial``, in key order."""
-    every = {**rendered, "serial": f'  "serial": {int(serial)}'}
-    return "{\n" + ",\n".join(every[key] for key in sorted(every)) + "\n}\n"
+def bytes_of(rendered: Mapping[str, bytes], serial: int) -> bytes:
+    """The file's bytes: the rendered members plus ``serial``, in key order."""
+    every = {**rendered, "serial": b'  "serial": %d' % int(serial)}
+    return b"{\n" + b",\n".join(every[key] for key in sorted(every)) + b"\n}\n"
 
 
-def _member(key: str, value: object, depth: int, level: int) -> str:
-    pad = "  " * level
+def text_of(rendered: Mapping[str, bytes], serial: int) -> str:
+    """The file's text (``bytes_of`` decoded), for the backends that store text."""
+    return bytes_of(rendered, serial).decode("utf-8")
+
+
+def _member(key: str, value: object, depth: int, level: int) -> bytes:
+    pad = b"  " * level
+    name = _dump(key).encode("utf-8")
     if depth == 0 or not isinstance(value, Mapping) or not value:
-        text = value.text if isinstance(value, Rendered) else _dump(value)
-        return f"{pad}{_dump(key)}: {text}"
-    inner = ",\n".join(_member(k, value[k], depth - 1, level + 1) for k in sorted(value))
-    return f"{pad}{_dump(key)}: {{\n{inner}\n{pad}}}"
+        text = value.utf8 if isinstance(value, Rendered) else _dump(value).encode("utf-8")
+        return pad + name + b": " + text
+    inner = b",\n".join(_member(k, value[k], depth - 1, level + 1) for k in sorted(value))
+    return pad + name + b": {\n" + inner + b"\n" + pad + b"}"

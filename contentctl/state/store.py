@@ -167,7 +167,7 @@ class StateStore:
             return state
         serial = state.serial + 1
         validate_document({**document, "serial": serial}, source="the state to write")
-        data = stateformat.text_of(rendered, serial).encode("utf-8")
+        data = stateformat.bytes_of(rendered, serial)
         try:
             if disk is not None:
                 atomic_write(self.backup_path, disk.raw)
