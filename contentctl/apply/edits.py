@@ -21,7 +21,7 @@ from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.build import LABEL_PATHS, Action, Change
 from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import PublerClient
-from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
+from contentctl.state.records import DELETE_REFUSED, UPDATE_REFUSED, Entry, EntryStatus, State
 from contentctl.testing import crashpoints as faultpoints
 
 if TYPE_CHECKING:
@@ -96,6 +96,10 @@ class EditSteps:
             try:
                 answer = self.client.update_post(str(change.remote_id), update_body(change))
             except PublerRequestError as exc:
+                if _edit_refused(exc):  # kept as it is: the next plan shows further edits blocked
+                    message = f"{UPDATE_REFUSED} {change.remote_id} ({'; '.join(exc.errors)})"
+                    self._mark_failed(change, message, keep_remote=True)
+                    continue
                 self._mark_failed(change, exc.message, keep_remote=True)
                 continue
             entry = self._current(change)
@@ -164,6 +168,13 @@ def update_body(change: Change) -> JSONObject:
 
 def _names(value: JSONValue | None) -> list[JSONValue]:
     return [name for name in value if isinstance(name, str)] if isinstance(value, list) else []
+
+
+def _edit_refused(exc: PublerRequestError) -> bool:
+    """Whether Publer will not edit the post at all: 403 for one published with approval, 422
+    for a published post on a network that keeps it (https://publer.com/docs/posting/update-posts)."""
+    said = " ".join(exc.errors).lower()
+    return exc.status == 403 or (exc.status == 422 and "cannot be edited" in said)
 
 
 def _refusal(change: Change) -> str:

@@ -33,7 +33,7 @@ from contentctl.publer_facts import (
     MIN_LEAD_SECONDS,
     RULES,
 )
-from contentctl.state.records import DELETE_REFUSED, Entry, EntryStatus, State
+from contentctl.state.records import DELETE_REFUSED, UPDATE_REFUSED, Entry, EntryStatus, State
 
 PLAN_FORMAT_VERSION = 1
 MIN_LEAD = timedelta(seconds=MIN_LEAD_SECONDS)  # Publer refuses a time closer than this
@@ -312,6 +312,9 @@ def _change_for(target: Target, entry: Entry | None, opts: PlanOptions) -> Chang
     # labels live in Publer's own database: editable in place, even once published
     labels = changed & LABEL_PATHS if LABELS_IN_UPDATE else frozenset()
     in_place = len(network_only) + len(labels) == len(changed)
+    if entry.last_error and entry.last_error.startswith(UPDATE_REFUSED):  # a PUT Publer refused
+        return replace(base, action=Action.BLOCKED, reason=_refused_reason(entry), target=target,
+                       before=entry, fields=fields)  # fmt: skip
     if is_published(entry, opts.now):
         editable = EDITABLE_PUBLISHED.get(target.provider, frozenset())
         if in_place and network_only <= editable:

@@ -212,9 +212,15 @@ class PublerClient:
     def update_post(self, post_id: str, fields: Mapping[str, JSONValue]) -> JSONObject:
         """``PUT /posts/{id}`` with ``{"post": fields}``; returns the updated post."""
         path = f"/posts/{quote(str(post_id), safe='')}"
-        response = self._wire.send(
-            "PUT", path, json={"post": dict(fields)}, headers=self._headers()
-        )
+        try:
+            response = self._wire.send(
+                "PUT", path, json={"post": dict(fields)}, headers=self._headers()
+            )
+        except PublerAuthError as exc:  # 403: a post published with approval (OAS), not the key
+            if exc.status == 403 and "approval" in exc.message.lower():
+                said = exc.message.split("): ", 1)[-1]
+                raise PublerRequestError(exc.message, status=403, errors=(said,)) from None
+            raise
         body = self._wire.json(response, f"PUT {path}")
         if isinstance(body, dict):
             for key in ("post", "data"):

@@ -51,6 +51,7 @@ UPDATE_KEYS = frozenset({*EDITABLE_UNPUBLISHED, "labels"})
 # Publer knows of its members: who created a post, and that it was published with approval.
 CREATED_BY = "created_by"  # another member's id: the key's user is not its creator
 WITH_APPROVAL = "published_with_approval"  # True: the key's user is the editor who sent it
+APPROVAL_REFUSAL = "You cannot update a post that has been published with approval"
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,8 @@ def update_post(req: Request, ctx: Context, post_id: str) -> Response:
     for key, value in wanted.items():
         if (value is not None or key == "text") and not isinstance(value, str):
             return errors(422, f"{key} must be a string")
+    if post.get(WITH_APPROVAL) is True:  # OAS PUT /posts/{id}: 403 (UPDATE page)
+        return errors(403, APPROVAL_REFUSAL)
     network = str(post["network"])
     if post["state"] == "published":
         allowed = editable_when_published(network)

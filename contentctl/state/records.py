@@ -47,6 +47,9 @@ LOST_ANSWER = "lost-answer:"
 
 # ``Entry.last_error`` of a post Publer would not delete: the plan blocks it (no second copy).
 DELETE_REFUSED = "Publer refused to delete post"
+# ``Entry.last_error`` of a post Publer would not edit (published with approval, or live on a
+# network that keeps it): the plan blocks further edits of it until the manifest is put back.
+UPDATE_REFUSED = "Publer refused to edit post"
 
 # ``Entry.last_error`` of a post Publer failed to publish (then its reason): Publer will not
 # try again, so the plan re-posts it where it can be sent now and blocks it where not.

@@ -110,6 +110,21 @@ def test_delete_keeps_another_members_private_draft_and_approved_posts(remote: R
     )
 
 
+# https://publer.com/docs/posting/update-posts (fidelity row 11: OAS PUT /posts/{id}, 403)
+def test_update_refuses_a_post_published_with_approval(remote: Remote) -> None:
+    approved = schedule(remote, "linkedin", "approved")
+    plain = schedule(remote, "facebook", "plain")
+    remote.admin("POST", f"posts/{approved['id']}/member", {"published_with_approval": True})
+    refused = remote.client.put(f"/posts/{approved['id']}", json={"post": {"text": "edited"}})
+    assert (refused.status_code, refused.json()) == (
+        403, {"errors": ["You cannot update a post that has been published with approval"]}
+    )  # fmt: skip
+    edited = remote.client.put(f"/posts/{plain['id']}", json={"post": {"text": "edited"}})
+    assert (edited.status_code, edited.json()["text"]) == (200, "edited")
+    texts = {p["id"]: p["text"] for p in remote.posts(state="all")}
+    assert texts == {approved["id"]: "approved", plain["id"]: "edited"}
+
+
 @pytest.mark.parametrize(
     ("body", "status", "errors"),
     [
