@@ -177,8 +177,11 @@ class BarProgress:
         self._bar.start()
 
     def event(self, event: ApplyEvent) -> None:
+        before = self.progress.done
         self.progress.record(event)
-        self._bar.update(self._task, completed=self.progress.done)
+        # drawn at once when posts are done: jobs finishing back to back each show their step
+        self._bar.update(self._task, completed=self.progress.done,
+                         refresh=self.progress.done != before)  # fmt: skip
 
     def message(self, text: str) -> None:
         if not _PER_ITEM.match(text) and not _FIRST_POLL.match(text):
