@@ -27,8 +27,8 @@ def confirm(question: str, *, default: bool = False) -> bool:
     """
     choices = "Y/n" if default else "y/N"
     while True:
-        click.echo(f"{question} [{choices}]: ", nl=False)
-        try:
+        try:  # a Ctrl-C as the prompt is written (the terminal shows it already) counts too
+            click.echo(f"{question} [{choices}]: ", nl=False)
             answer = read_line(sys.stdin).strip().lower()
         except (KeyboardInterrupt, EOFError):
             raise click.Abort() from None
