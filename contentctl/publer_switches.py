@@ -43,3 +43,29 @@ def weekday_of(day: object) -> int:
     """Python's weekday (0 = Monday) of a manifest's day: a name or Publer's number."""
     number = publer_day(day)
     return (int(str(number)) + _FIRST_DAY[RECURRING_DAY_NUMBERING]) % 7
+
+
+# Whether ``GET /posts`` lists a post sent with ``accounts[].signature`` with the signature's
+# text appended to its ``text``. The signature page says Publer appends the signature to the
+# post it publishes; neither it nor the posts page says what the listing gives back, so
+# True is an inference [I] (the cautious reading: matching and the drift compare strip a
+# known signature either way). The sandbox appends it (after a blank line) when True.
+# https://publer.com/docs/posting/create-posts/content-types/post-with-signature
+# https://publer.com/docs/api-reference/posts
+SIGNATURE_IN_LISTED_TEXT = True
+SIGNATURE_SEPARATOR = "\n\n"
+
+
+def signed(text: str, signature: str) -> str:
+    """``text`` as the listing gives it back once Publer appended ``signature``."""
+    return f"{text}{SIGNATURE_SEPARATOR}{signature}" if SIGNATURE_IN_LISTED_TEXT else text
+
+
+def unsigned(text: str, signature: str | None) -> str:
+    """``text`` without a trailing ``signature`` (whitespace-insensitive, as fingerprints)."""
+    if not signature or not signature.strip():
+        return text
+    words, tail = text.split(), signature.split()
+    if len(words) > len(tail) and words[-len(tail) :] == tail:
+        return " ".join(words[: -len(tail)])
+    return text

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from contentctl.apply.matching import Assignment, Method, Wanted, assign
-from contentctl.publer import RemotePost
+from contentctl.apply.matching import SIGNATURE_TEXTS, Assignment, Method, Wanted, assign
+from contentctl.publer import PublerClient, RemotePost
 from contentctl.remote_view import PAD, RemoteView, Scope, windows
 
 QUERY_CHARS = 40  # the part of the text Publer's search is given
@@ -63,8 +63,28 @@ def find_on_remote(
     """What Publer holds for each wanted post, one to one, ambiguities reported."""
     if not wanted:
         return Assignment()
+    learn_signatures(
+        view.client, [(w.account_id, w.signature) for w in wanted]
+    )  # a signature Publer appended is no other text
     listed: list[RemotePost] = view.gather(scopes_for(wanted, texts))
     return assign(wanted, listed, claimed=claimed)
+
+
+def learn_signatures(client: PublerClient, sent: Iterable[tuple[str | None, str | None]]) -> None:
+    """Ask Publer once for the texts of the signatures sent (account id, signature id) that
+    are not known yet (``GET /workspaces/{id}/signatures``)."""
+    accounts = sorted({account for account, signature in sent
+                       if account and signature and signature not in SIGNATURE_TEXTS})  # fmt: skip
+    if not accounts:
+        return
+    for item in client.signatures(accounts):
+        listed = item.get("signatures")
+        for signature in listed if isinstance(listed, list) else []:
+            if not isinstance(signature, dict):
+                continue
+            sid, text = signature.get("id"), signature.get("text")
+            if isinstance(sid, str) and isinstance(text, str):
+                SIGNATURE_TEXTS[sid] = text
 
 
 def search_text(text: str) -> str:

@@ -44,6 +44,7 @@ from enum import StrEnum
 from contentctl.model import JSONValue
 from contentctl.plan.targets import Target, fingerprint, json_object, parse_utc
 from contentctl.publer import RemotePost
+from contentctl.publer_switches import unsigned
 
 TIME_TOLERANCE = timedelta(seconds=60)
 IDEA_STATES = ("draft_private", "draft_public")
@@ -75,6 +76,7 @@ class Wanted:
     range_end: datetime | None = None
     bulk_state: str = "scheduled"
     job_id: str | None = None  # the job that created it, when one is recorded
+    signature: str | None = None  # the signature id sent with it (Publer may list it appended)
 
     @property
     def rule_key(self) -> tuple[object, ...]:
@@ -139,7 +141,25 @@ def wanted_from_spec(
         range_end=_bound(window.get("end_date"), end=True),
         bulk_state=str(spec.get("bulk_state") or "scheduled"),
         job_id=job_id,
+        signature=signature_of(spec),
     )
+
+
+def signature_of(spec: Mapping[str, JSONValue]) -> str | None:
+    """The signature id a post sends to its account (``accounts[].signature``), if any."""
+    signature = json_object(spec.get("account")).get("signature")
+    return signature if isinstance(signature, str) and signature else None
+
+
+# Signature texts by id, as ``GET /workspaces/{id}/signatures`` lists them: learnt by
+# ``adoption.learn_signatures`` before a match (ids are Publer's, so one table serves every run).
+SIGNATURE_TEXTS: dict[str, str] = {}
+
+
+def listed_fingerprints(text: str, signature: str | None) -> tuple[str, ...]:
+    """The fingerprints a listed text may match: as listed, and without a known signature."""
+    bare = unsigned(text, SIGNATURE_TEXTS.get(signature) if signature else None)
+    return (fingerprint(text),) if bare == text else (fingerprint(text), fingerprint(bare))
 
 
 def wanted_from_target(target: Target) -> Wanted:
@@ -148,7 +168,9 @@ def wanted_from_target(target: Target) -> Wanted:
 
 def fits(wanted: Wanted, post: RemotePost) -> bool:
     """Whether ``post`` could be ``wanted`` by the rule of its method."""
-    if post.account_id != wanted.account_id or fingerprint(post.text) != wanted.fingerprint:
+    if post.account_id != wanted.account_id:
+        return False
+    if wanted.fingerprint not in listed_fingerprints(post.text, wanted.signature):
         return False
     state = (post.state or "scheduled").lower()
     when = parse_utc(post.scheduled_at) if post.scheduled_at else None

@@ -23,19 +23,28 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from contentctl.apply.adoption import find_on_remote, search_text
+from contentctl.apply.adoption import find_on_remote, learn_signatures, search_text
 from contentctl.apply.journal import remote_status
 from contentctl.apply.matching import (
     IDEA_STATES,
     TIME_TOLERANCE,
     Method,
+    listed_fingerprints,
     method_of,
+    signature_of,
     wanted_from_target,
 )
 from contentctl.model import JSONObject, JSONValue
 from contentctl.plan.build import Found
 from contentctl.plan.drift import Drift, DriftField, DriftKind, publish_failed
-from contentctl.plan.targets import Target, format_utc, json_object, parse_utc, spec_hash
+from contentctl.plan.targets import (
+    Target,
+    fingerprint,
+    format_utc,
+    json_object,
+    parse_utc,
+    spec_hash,
+)
 from contentctl.publer import RemotePost
 from contentctl.remote_view import RemoteView, Scope, windows
 from contentctl.state.records import PUBLISH_FAILED, Entry, EntryStatus, State
@@ -68,6 +77,8 @@ def refresh(
         for post_id, alias, entry in state.iter_entries()
         if entry.remote_id and entry.status not in (EntryStatus.FAILED, EntryStatus.DELETED)
     ]
+    signed = [(e.account_id, signature_of(e.spec)) for _, _, e in managed]
+    learn_signatures(view.client, signed)  # a signature Publer appended is no edit
     listed = {post.id: post for post in view.gather(_scopes(managed))}
     result = Refreshed(fresh)
     for post_id, alias, entry in managed:
@@ -230,6 +241,8 @@ def _edited(entry: Entry, post: RemotePost, ignore: Collection[str]) -> list[Dri
         "text" not in ignore
         and isinstance(applied_text, str)
         and " ".join(applied_text.split()) != " ".join(post.text.split())
+        and fingerprint(applied_text)
+        not in listed_fingerprints(post.text, signature_of(entry.spec))
     ):
         out.append(DriftField("network.text", applied_text, post.text))
     title = network.get("title")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from contentctl import publer_facts as facts
+from contentctl import publer_switches as switches
 from contentctl.sandbox.callbacks import check_account_options
 from contentctl.sandbox.limits import DayCount, over_daily_limit
 from contentctl.sandbox.limits import day_counter as day_counter
@@ -24,7 +25,7 @@ from contentctl.sandbox.networks import check_content
 from contentctl.sandbox.options import RequestRejected as RequestRejected
 from contentctl.sandbox.options import check_schedule_options
 from contentctl.sandbox.options import parse_time as parse_time
-from contentctl.sandbox.seed import albums
+from contentctl.sandbox.seed import albums, signatures
 from contentctl.sandbox.values import JSONObject, as_object
 
 GAP = timedelta(seconds=facts.ACCOUNT_GAP_SECONDS)
@@ -261,13 +262,28 @@ def _plan_pair(
     when, problem = _when(fields, spec, state, publish_now, str(account["id"]), now, busy)
     if problem:
         return problem
+    content = _signed(entry, spec, account)
     labels = _labels(fields.get("labels"))
     labels += tuple(x for x in _labels(spec.get("labels")) if x not in labels)
     queued = when is not None and not publish_now and state == "scheduled" and _queued(fields, spec)
     return Planned(
-        index, account, "published" if publish_now else state, entry, when, labels,
+        index, account, "published" if publish_now else state, content, when, labels,
         _options(fields, queued=queued),
     )  # fmt: skip
+
+
+def _signed(
+    entry: dict[str, object], spec: Mapping[str, object], account: Mapping[str, object]
+) -> dict[str, object]:
+    """The network entry with the account's signature appended to its text, as the listing
+    gives it back (``publer_switches.SIGNATURE_IN_LISTED_TEXT``; SIGNATURE)."""
+    wanted = spec.get("signature")
+    found = next((s for s in signatures(account) if s["id"] == wanted), None)
+    if found is None:
+        return entry
+    text = entry.get("text")
+    return {**entry, "text": switches.signed(text if isinstance(text, str) else "",
+                                             str(found["text"]))}  # fmt: skip
 
 
 def _album_problem(
