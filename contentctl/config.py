@@ -28,6 +28,7 @@ from contentctl.manifest.positions import KEY, locate, node_positions
 from contentctl.manifest.times import TimeParseError, zone
 from contentctl.manifest.yamlio import YamlProblem, decode_text, parse_documents
 from contentctl.model import (
+    DEFAULT_REFRESH_MAX_AGE,
     Account,
     Config,
     Method,
@@ -134,6 +135,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         default_method=Method(defaults.get("method", Method.SCHEDULED)),
         api_key=api_key,
         ignore_changes=tuple(data.get("ignore_changes", ())),
+        refresh_max_age=int(data.get("refresh_max_age", DEFAULT_REFRESH_MAX_AGE)),
     )
 
 

@@ -14,6 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeAlias
 
+# Seconds an apply's read of Publer serves the plans after it (config refresh_max_age).
+DEFAULT_REFRESH_MAX_AGE = 300
+
 # A decoded JSON value: what json.loads returns and json.dumps takes.
 JSONValue: TypeAlias = "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
 JSONObject: TypeAlias = "dict[str, JSONValue]"
@@ -129,6 +132,8 @@ class Config:
     batch_size: int = 100
     # fields changed on Publer on purpose, which the refresh does not call drift
     ignore_changes: tuple[str, ...] = ()
+    # seconds an apply's read of Publer serves the plans after it (state/remote_read.py); 0: never
+    refresh_max_age: int = DEFAULT_REFRESH_MAX_AGE
     default_method: Method = Method.SCHEDULED
     api_key: str | None = field(default=None, repr=False)  # never printed
     state_backend: StateBackendConfig = field(default_factory=StateBackendConfig)

@@ -181,8 +181,14 @@ def plan_against(
     notes: Sequence[str] = (),
     paths: Sequence[Path] | None = None,
     ignore: Collection[str] = (),
+    reuse_read: bool = False,
 ) -> Planned:
-    """The plan; with a ``view``, refreshed first (drift, adoption) from what Publer holds."""
+    """The plan; with a ``view``, refreshed first (drift, adoption) from what Publer holds.
+
+    With ``reuse_read`` (``plan`` without ``--refresh``) a state an apply left as what
+    Publer held, not written since and younger than ``refresh_max_age`` on Publer's clock,
+    is compared as it is: the apply just listed those posts (state/remote_read.py).
+    """
     checked = check(config, paths, now=options.now, created=created_keys(state))
     with paused_gc():
         targets = desired_targets(config, checked)
@@ -191,6 +197,7 @@ def plan_against(
     if view is not None:
         from contentctl.accounts import check_accounts
         from contentctl.apply.refresh import refresh
+        from contentctl.state.remote_read import reusable, scope_of
 
         # a wrong id or provider, located in contentctl.yaml; a wrong signature or watermark
         # id, located in its manifest (asked only when a manifest writes one)
@@ -199,10 +206,26 @@ def plan_against(
         options = replace(options, now=view.client.remote_now())
         skew = view.client.clock.skew_note()
         notes = [*notes, skew] if skew else notes
-        ignored = {*config.ignore_changes, *ignore}
-        refreshed = refresh(state, targets, view, now=options.now, ignore=ignored)
-        compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
-        drift = tuple(refreshed.drift)
+        accounts = [account.id for account in config.accounts.values()]
+        reuse = (
+            reusable(
+                state.remote_read,
+                serial=state.serial,
+                unsettled=bool(state.intents),
+                scope=scope_of(accounts),
+                now=options.now,
+                max_age=config.refresh_max_age,
+            )
+            if reuse_read
+            else None
+        )
+        if reuse is not None and reuse.agrees(view.client.count_posts(accounts)):
+            notes = [*notes, reuse.note()]
+        else:
+            ignored = {*config.ignore_changes, *ignore}
+            refreshed = refresh(state, targets, view, now=options.now, ignore=ignored)
+            compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
+            drift = tuple(refreshed.drift)
     from contentctl.plan.limits import daily_limit_notes, publer_plan
 
     notes = [*notes, *daily_limit_notes(targets, publer_plan(os.environ))]  # Publer's daily caps

@@ -41,6 +41,7 @@ from contentctl.state.records import (
     MediaRecord,
     State,
 )
+from contentctl.state.remote_read import RemoteRead, scope_of
 from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
 
@@ -95,9 +96,33 @@ class Applier(EditSteps, SettleSteps):
     batches_sent: int = field(default=0, init=False)
     sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
     _journaled: str | None = field(default=None, init=False)  # the next bulk's intent, written
+    # Publer's time when this run began listing what the state manages (its refresh); None: it
+    # did not (--no-refresh), and the run vouches for nothing (state/remote_read.py).
+    read_at: datetime | None = None
 
     def write(self) -> None:
         self.state = self.store.write(self.state)
+
+    def _vouch(self) -> None:
+        """Record that the state is what Publer holds, for the plan right after this run.
+
+        Only a run that listed Publer and left nothing in flight; with Publer's count of
+        the config's posts, so a later plan sees a post created or deleted since.
+        """
+        if self.read_at is None or self.state.intents:
+            return
+        accounts = [account.id for account in self.config.accounts.values()]
+        try:
+            posts = self.client.count_posts(accounts)
+        except PublerError:  # the work is done and recorded: the next plan just lists
+            return
+        if posts is None:
+            return
+        serial = self.state.serial + 1  # the serial of the write just below
+        self.state.remote_read = RemoteRead(
+            self.read_at, "apply", serial, posts, scope_of(accounts)
+        )
+        self.write()
 
     # -- the phases ------------------------------------------------------
 
@@ -114,6 +139,7 @@ class Applier(EditSteps, SettleSteps):
                 creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
                 wanted = [c.target for c in creates if c.target and self._still_wanted(c)]
                 self._create(wanted)
+                self._vouch()
             except KeyboardInterrupt:
                 with self.guard.critical():
                     self._forget_unsent()

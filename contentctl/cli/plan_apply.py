@@ -123,6 +123,12 @@ _refresh_flag = click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
 )
 @_refresh_flag
+@click.option(
+    "--refresh",
+    "force_refresh",
+    is_flag=True,
+    help="List Publer even if an apply just read it (refresh_max_age in contentctl.yaml).",
+)
 @_full_flag
 @_with(_published_flags)
 @click.pass_context
@@ -132,6 +138,7 @@ def plan(
     out: Path | None,
     detailed_exitcode: bool,
     no_refresh: bool,
+    force_refresh: bool,
     full: bool,
     replace_published: bool,
     delete_published: bool,
@@ -144,6 +151,9 @@ def plan(
     The plan first reads the posts the state manages from Publer (drift:
     edited, deleted, published outside contentctl) and looks for posts to
     create that Publer already holds (adopt); --no-refresh skips that.
+    Right after an apply (refresh_max_age, 300 s by default, on Publer's
+    clock) the plan trusts what the apply read and does not list again;
+    --refresh lists anyway.
 
     \b
     Examples:
@@ -156,6 +166,8 @@ def plan(
     from contentctl.report import render_plan
     from contentctl.state.backends import open_backend
 
+    if no_refresh and force_refresh:
+        raise click.UsageError("--refresh and --no-refresh contradict each other: give one")
     config = config_for(ctx)
     backend = open_backend(config)
     store = backend.store()
@@ -172,7 +184,9 @@ def plan(
                     config, store, state, progress=progress_printer(), view=view
                 )
                 notes += settled
-        result = workflow.plan_against(config, state, options, view=view, notes=notes).plan
+        result = workflow.plan_against(
+            config, state, options, view=view, notes=notes, reuse_read=not force_refresh
+        ).plan
     if out is not None:
         from contentctl.plan.commitment import repo_identity
 
@@ -300,6 +314,7 @@ def apply(
         applier = Applier(
             config, store, state, client, progress=progress, events=output.event, view=view,
             now=client.remote_now,  # Publer's clock: a lost answer's hour, missed times
+            read_at=None if no_refresh else result.created_at,  # the plan read Publer then
         )  # fmt: skip
         output.start(result, batch_size=config.batch_size)
         try:

@@ -34,7 +34,7 @@ from contentctl.model import JSONObject, JSONValue
 from contentctl.publer.clock import RemoteClock
 from contentctl.publer.jobs import JobState, JobStatus, media_items, parse_job_status
 from contentctl.publer.library import link_card, media_page, media_query
-from contentctl.publer.pages import collect_pages, posts_query, records
+from contentctl.publer.pages import collect_pages, posts_query, read_posts_page, records
 from contentctl.publer.posts import RemotePost
 from contentctl.publer.ratelimit import RateBudget
 from contentctl.publer.wire import AUTH_HINT, UNKNOWN_HINT, Wire
@@ -208,6 +208,13 @@ class PublerClient:
             lambda page: self._get("/posts", params=[*base, ("page", str(page))])
         )
         return [post for post in map(RemotePost.from_json, listed) if post is not None]
+
+    def count_posts(self, account_ids: Sequence[str]) -> int | None:
+        """How many posts Publer holds on these accounts, in any state: one ``GET /posts``
+        page's ``total`` (None when Publer's answer carries none)."""
+        base = posts_query("all", account_ids, None, None, None, None)
+        body = self._get("/posts", params=[*base, ("page", "0")])
+        return read_posts_page(body)[1]
 
     def update_post(self, post_id: str, fields: Mapping[str, JSONValue]) -> JSONObject:
         """``PUT /posts/{id}`` with ``{"post": fields}``; returns the updated post."""

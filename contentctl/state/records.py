@@ -23,6 +23,7 @@ from typing import NotRequired, TypedDict, cast
 
 from contentctl.model import JSONObject
 from contentctl.state import fileformat
+from contentctl.state.remote_read import RemoteRead, RemoteReadJSON
 
 FORMAT_VERSION = 1
 
@@ -276,6 +277,8 @@ class StateJSON(TypedDict):
     posts: dict[str, dict[str, EntryJSON]]
     # "sandbox" or the API base URL; absent in states written before it was recorded
     remote: NotRequired[str]
+    # when the state last was what Publer held (state/remote_read.py); absent: never vouched
+    remote_read: NotRequired[RemoteReadJSON]
     serial: int
     workspace_id: str
 
@@ -293,6 +296,7 @@ class State:
     format_version: int = FORMAT_VERSION
     # The remote the state describes ("sandbox" or a base URL); None: not recorded yet.
     remote: str | None = None
+    remote_read: RemoteRead | None = None  # set by an apply that listed Publer
     _on_disk: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
@@ -350,6 +354,8 @@ class State:
         }
         if self.remote is not None:
             document["remote"] = self.remote
+        if self.remote_read is not None:
+            document["remote_read"] = self.remote_read.to_json()
         return document
 
     def to_json(self) -> StateJSON:
@@ -378,6 +384,7 @@ class State:
             intents={batch: Intent.from_json(data) for batch, data in doc["intents"].items()},
             format_version=doc["format_version"],
             remote=doc.get("remote"),
+            remote_read=RemoteRead.from_json(doc["remote_read"]) if "remote_read" in doc else None,
         )
 
     def content_digest(self) -> str:
