@@ -71,12 +71,14 @@ def test_quick_bench_reports_every_row_with_numeric_ratios(tmp_path: Path) -> No
         assert re.search(r"GET /posts: \d+", apply_line), apply_line
         after = f"- {posts} posts ({layout}), plan after it: "
         assert any(x.startswith(after) for x in lines) == (posts == "100"), after
+        if posts == "100":  # it trusts the apply's read: Publer's count, not a listing
+            assert f"{after}GET /accounts: 1, GET /posts: 1" in lines, after
     refresh = next(x for x in lines if x.startswith("| `plan` (refresh, in-process sandbox) |"))
     requests, pages = (int(c.strip()) for c in refresh.split("|")[5:7])
     assert requests >= pages == 17  # 333 remote posts, 20 a page
     fmt = next(x for x in lines if x.startswith("| fmt of a 100-post repo"))
     assert fmt.endswith("| 3 rewritten, all canonical | met |"), fmt
-    assert any(x.startswith("| refresh cost: the plan right after the apply") for x in lines)
+    assert any(x.startswith("| refresh cost: `plan --refresh` after the apply") for x in lines)
     assert any(x.startswith("| client peak memory of the 200-post apply") for x in lines)
     assert "## Machine" in written and "## Targets" in written
     after = repo_report.read_bytes() if repo_report.exists() else None
