@@ -187,6 +187,7 @@ def test_text_at_the_limit_is_accepted(remote: Remote, provider: str) -> None:
 
 
 def test_x_long_posts_take_up_to_25000_characters(remote: Remote) -> None:
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     long_post = {"type": "status", "text": "x" * 25_001, "details": {"type": "long_post"}}
     assert only_failure(remote, one(remote, "twitter", long_post)) == (
         "Text is too long for twitter: 25001 weighted characters (X counts URLs as 23 and "

@@ -38,6 +38,7 @@ def _failed(job: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def test_the_business_plan_fails_the_sixteenth_telegram_post_of_a_day(remote: Remote) -> None:
+    # https://publer.com/docs/getting-started/rate-limits
     job = remote.run(_bulk(remote, 16))
     assert job["status"] == "complete"
     assert _failed(job) == {"15": [TELEGRAM.format(limit=15)]}

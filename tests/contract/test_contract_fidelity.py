@@ -64,6 +64,7 @@ def test_media_type_is_the_uploaded_files_type(remote: Remote) -> None:
 
 def test_thumbnails_are_uploaded_photos(remote: Remote) -> None:
     # media[].thumbnails[{id, small, real}] + default_thumbnail: the reels page, as above
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/reels-shorts-and-stories
     video = {**VIDEO, "thumbnails": [{"id": "<photo>"}], "default_thumbnail": 0}
     entry = {"type": "video", "text": "t", "title": "Guide", "media": [video]}
     assert outcome(remote, one(remote, "youtube", entry)) == []
@@ -157,6 +158,7 @@ def test_recurring_takes_the_current_pages_body(
 
 def test_pins_need_one_of_the_accounts_boards(remote: Remote) -> None:
     # https://publer.com/docs/create-posts/media-options (albums), and the pins page above
+    # https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/pinterest-pins-with-a-link-url
     board = albums({"id": remote.id("pinterest"), "provider": "pinterest"})[1]["id"]
     pin = {"type": "photo", "text": "pin", "media": [PHOTO]}
     assert outcome(remote, one(remote, "pinterest", pin, album_id=board)) == []
@@ -223,6 +225,7 @@ def test_google_events_are_photo_with_details_type_event(remote: Remote) -> None
 def test_x_long_posts_are_accepted_and_counted_the_way_x_counts(remote: Remote) -> None:
     # OAS TwitterNetworkContent (25,000 with details.type long_post);
     # https://docs.x.com/fundamentals/counting-characters (URLs 23, emoji and CJK 2)
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     long_post = {"type": "status", "text": "x" * 25_000, "details": {"type": "long_post"}}
     assert outcome(remote, one(remote, "twitter", long_post)) == []
     cjk = {"type": "status", "text": "茶" * 141}

@@ -248,6 +248,7 @@ def test_wordpress_articles_take_the_shape_the_switch_picks(remote: Remote) -> N
     # ``wordpress_oauth``/``wordpress_basic`` with ``content`` blocks. publer_facts.WORDPRESS_WIRE
     # is "create" (docs/publer-api.md §8), so the other shape is refused the way Publer
     # refused it when probed. https://publer.com/docs/posting/create-posts
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     article = {"type": "article", "title": "Harvest", "text": "Body", "categories": ["Tea", 12]}
     assert outcome(remote, one(remote, "wordpress", article)) == []
     blocks = [{"id": "p1", "type": "paragraph", "data": {"text": "Body"}}]

@@ -12,6 +12,7 @@ from contract_support import Remote
 
 
 def test_a_url_gets_a_card_derived_from_it(remote: Remote) -> None:
+    # https://publer.com/docs/posting/create-posts/content-types/link-posts
     url = "https://www.example.com/menus/spring-tasting_menu.html?ref=x"
     response = remote.client.post("/posts/links", json={"url": url})
     assert response.status_code == 200, response.text
@@ -47,5 +48,6 @@ def test_a_site_root_is_titled_with_the_site(remote: Remote) -> None:
 def test_a_body_without_an_http_url_is_a_400(
     remote: Remote, body: dict[str, object], message: str
 ) -> None:
+    # https://publer.com/docs/posting/create-posts/content-types/link-posts
     response = remote.client.post("/posts/links", json=body)
     assert (response.status_code, response.json()) == (400, {"errors": [message]})

@@ -32,6 +32,7 @@ def _post(remote: Remote, provider: str, extra: dict[str, Any], minutes: float =
 
 
 def test_the_documented_extras_are_taken_and_listed_back(remote: Remote) -> None:
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     posts = [_post(remote, p, extra, 30 + i) for i, (p, extra) in enumerate(DOCUMENTED.items())]
     job = remote.run({"state": "scheduled", "posts": posts})
     assert (job["status"], job["payload"]["failures"]) == ("complete", {})
@@ -58,6 +59,7 @@ def test_the_documented_extras_are_taken_and_listed_back(remote: Remote) -> None
 def test_a_value_outside_the_oas_fails_the_account(
     remote: Remote, provider: str, extra: dict[str, Any], message: str
 ) -> None:
+    # https://github.com/api-evangelist/publer/blob/main/openapi/_original/publer-openapi.yml
     job = remote.run({"state": "scheduled", "posts": [_post(remote, provider, extra)]})
     assert job["status"] == "complete"
     names = {a["id"]: a["name"] for a in remote.client.get("/accounts").json()}
