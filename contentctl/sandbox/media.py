@@ -138,14 +138,17 @@ _BOOLEANS = {"true": True, "false": False}
 def list_media(req: Request, ctx: Context) -> Response:
     """``GET /media`` as MEDIAREF's OAS block has it: ``ids`` (comma-separated, the OAS's
     ``explode: false``, or repeated ``ids[]``) picks items and ignores the rest; otherwise
-    ``types[]``, ``used[]``, ``source[]``, ``labels[]`` and ``search`` (name or caption)
-    filter and ``page`` pages, 20 an answer: ``{media, total}``.
+    ``types[]``, ``used[]`` (both required: without them a 400), ``source[]``, ``labels[]``
+    and ``search`` (name or caption) filter and ``page`` pages, 20 an answer: ``{media, total}``.
     https://publer.com/docs/api-reference/media"""
     found = ctx.store.media(ctx.workspace_id)
     ids = {part for value in req.values("ids") for part in value.split(",") if part}
     if ids:
         found = [m for m in found if m["id"] in ids]
         return Response(200, {"media": found, "total": len(found)})
+    for required in ("types", "used"):  # the OAS marks both required; ids[] alone bypasses
+        if not req.values(required):
+            raise RequestRejected(400, f"{required}[] is required")
     types = _choices(req, "types", (*MEDIA_KINDS,))
     if types:
         found = [m for m in found if m["type"] in types]

@@ -26,6 +26,10 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 REPO = Path(sb.__file__).resolve().parents[2]
 SCHEMA = REPO / "schemas" / "config.schema.json"
 MODES = ("inprocess", "http")
+# GET /media's two required filters (MEDIAREF's OAS), set to "everything"
+EVERY_TYPE = [("types[]", kind) for kind in ("photo", "video", "gif", "document")]
+EITHER_USE = [("used[]", "true"), ("used[]", "false")]
+ALL_MEDIA = [*EVERY_TYPE, *EITHER_USE]
 TIKTOK2 = "aaaaaaaaaaaaaaaaaaaaaa02"
 
 

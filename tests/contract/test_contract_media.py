@@ -6,7 +6,7 @@ import re
 import struct
 
 import pytest
-from contract_support import Remote, at
+from contract_support import ALL_MEDIA, EVERY_TYPE, Remote, at
 
 PNG = b"\x89PNG\r\n\x1a\n" + struct.pack(">I4sII", 13, b"IHDR", 1451, 1005) + b"\x08\x02\0\0\0"
 
@@ -62,10 +62,12 @@ def test_media_from_url_is_a_job_listing_media_objects(remote: Remote) -> None:
     assert [(m["name"], m["type"], m["caption"]) for m in payload] == [
         ("a.jpg", "photo", "A"), ("b.mp4", "video", None)
     ]  # fmt: skip
-    listed = remote.client.get("/media").json()
+    listed = remote.client.get("/media", params=ALL_MEDIA).json()
     assert listed["total"] == 2
     assert {m["id"] for m in listed["media"]} == {m["id"] for m in payload}
-    videos = remote.client.get("/media", params={"types[]": "video"}).json()
+    videos = remote.client.get(
+        "/media", params=[("types[]", "video"), *ALL_MEDIA[len(EVERY_TYPE) :]]
+    ).json()
     assert [m["name"] for m in videos["media"]] == ["b.mp4"]
     by_id = remote.client.get("/media", params={"ids[]": payload[0]["id"]}).json()
     assert [m["id"] for m in by_id["media"]] == [payload[0]["id"]]

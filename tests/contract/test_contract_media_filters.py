@@ -4,7 +4,8 @@ https://publer.com/docs/api-reference/media: ``ids[]`` (``explode: false``, so
 comma-separated; repeated ``ids[]`` is read too) picks items and ignores every
 other filter and the page; ``types[]``, ``used[]``, ``source[]``, ``labels[]``
 and ``search`` (name or caption) filter; ``page`` counts from 0, 20 an answer;
-the answer is ``{media, total}``. An unknown enum value is a 400.
+the answer is ``{media, total}``. An unknown enum value is a 400, and so is a
+listing without ``types[]`` or ``used[]`` (the OAS marks both required).
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from contract_support import Remote, at
+from contract_support import EITHER_USE, EVERY_TYPE, Remote, at
+
+
+def query(params: Any) -> list[tuple[str, str]]:
+    """``params`` with the two filters the OAS marks required, set to "all" where not given."""
+    pairs = list(params.items()) if isinstance(params, dict) else list(params)
+    given = {name for name, _ in pairs}
+    if "ids[]" not in given and "ids" not in given:
+        pairs += [] if "types[]" in given else EVERY_TYPE
+        pairs += [] if "used[]" in given else EITHER_USE
+    return pairs
 
 
 def names(remote: Remote, params: Any) -> list[str]:
-    response = remote.client.get("/media", params=params)
+    response = remote.client.get("/media", params=query(params))
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"media", "total"}
@@ -92,7 +103,7 @@ def test_ids_comma_separated_or_repeated_pick_items_and_ignore_the_rest(
 def test_pages_hold_twenty_and_total_counts_every_match(remote: Remote) -> None:
     for n in range(25):
         remote.upload(f"photo{n:02d}.png")
-    pages = [remote.client.get("/media", params={"page": p, "types[]": "photo"}).json()
+    pages = [remote.client.get("/media", params=query({"page": p, "types[]": "photo"})).json()
              for p in (0, 1, 2)]  # fmt: skip
     assert [len(p["media"]) for p in pages] == [20, 5, 0]
     assert {p["total"] for p in pages} == {25}
@@ -113,5 +124,22 @@ def test_pages_hold_twenty_and_total_counts_every_match(remote: Remote) -> None:
 def test_a_value_outside_the_documented_enum_is_a_400(
     remote: Remote, params: dict[str, str], message: str
 ) -> None:
+    response = remote.client.get("/media", params=query(params))
+    assert (response.status_code, response.json()) == (400, {"errors": [message]})
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (EITHER_USE, "types[] is required"),
+        (EVERY_TYPE, "used[] is required"),
+        ([], "types[] is required"),
+    ],
+)
+def test_a_listing_without_the_required_filters_is_a_400(
+    remote: Remote, params: list[tuple[str, str]], message: str
+) -> None:
+    # https://publer.com/docs/api-reference/media: the OAS marks types[] and used[] required
     response = remote.client.get("/media", params=params)
     assert (response.status_code, response.json()) == (400, {"errors": [message]})
+    assert names(remote, params) == []  # with them: an empty library, listed

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from contract_support import NOW, TIKTOK2, MakeRemote, Remote, _client, at, spawn
+from contract_support import ALL_MEDIA, NOW, TIKTOK2, MakeRemote, Remote, _client, at, spawn
 
 import contentctl.sandbox as sb
 from contentctl.model import Provider
@@ -39,7 +39,9 @@ def test_fail_jobs_from_start_up(make_remote: MakeRemote) -> None:
         .json()["job_id"]
     )  # fmt: skip
     assert media["status"] == "failed"
-    assert remote.posts() == [] and remote.client.get("/media").json()["total"] == 0
+    assert (
+        remote.posts() == [] and remote.client.get("/media", params=ALL_MEDIA).json()["total"] == 0
+    )
 
 
 def test_the_sandbox_has_accounts_of_its_own_not_the_configs(make_remote: MakeRemote) -> None:
