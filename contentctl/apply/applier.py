@@ -106,8 +106,9 @@ class Applier(EditSteps, SettleSteps):
     def _vouch(self) -> None:
         """Record that the state is what Publer holds, for the plan right after this run.
 
-        Only a run that listed Publer and left nothing in flight; with Publer's count of
-        the config's posts, so a later plan sees a post created or deleted since.
+        Only a run that listed Publer, had nothing blocked (an ambiguous adoption is found
+        only by listing) and left nothing in flight; with Publer's count of the config's
+        posts, so a later plan sees a post created or deleted since.
         """
         if self.read_at is None or self.state.intents:
             return
@@ -139,7 +140,8 @@ class Applier(EditSteps, SettleSteps):
                 creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
                 wanted = [c.target for c in creates if c.target and self._still_wanted(c)]
                 self._create(wanted)
-                self._vouch()
+                if not any(change.action is Action.BLOCKED for change in plan.changes):
+                    self._vouch()  # a blocked change (ambiguous, missed, refused): list again
             except KeyboardInterrupt:
                 with self.guard.critical():
                     self._forget_unsent()
