@@ -197,7 +197,7 @@ def plan_against(
     if view is not None:
         from contentctl.accounts import check_accounts
         from contentctl.apply.refresh import refresh
-        from contentctl.state.remote_read import reusable, scope_of
+        from contentctl.state.remote_read import counted_accounts, reusable, scope_of
 
         # a wrong id or provider, located in contentctl.yaml; a wrong signature or watermark
         # id, located in its manifest (asked only when a manifest writes one)
@@ -206,7 +206,7 @@ def plan_against(
         options = replace(options, now=view.client.remote_now())
         skew = view.client.clock.skew_note()
         notes = [*notes, skew] if skew else notes
-        accounts = [account.id for account in config.accounts.values()]
+        accounts = counted_accounts(config)
         reuse = (
             reusable(
                 state.remote_read,

@@ -41,7 +41,7 @@ from contentctl.state.records import (
     MediaRecord,
     State,
 )
-from contentctl.state.remote_read import RemoteRead, scope_of
+from contentctl.state.remote_read import RemoteRead, counted_accounts, scope_of
 from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
 
@@ -112,7 +112,7 @@ class Applier(EditSteps, SettleSteps):
         """
         if self.read_at is None or self.state.intents:
             return
-        accounts = [account.id for account in self.config.accounts.values()]
+        accounts = counted_accounts(self.config)
         try:
             posts = self.client.count_posts(accounts)
         except PublerError:  # the work is done and recorded: the next plan just lists

@@ -1,7 +1,8 @@
 """When the state last matched what Publer holds: a marker in, "list again or not" out.
 
-An apply that listed Publer (its refresh, the settling of its jobs) and ended
-with nothing in flight leaves a state that is what Publer held. It records
+An apply that listed Publer (its refresh, the settling of its jobs), had no
+blocked change and ended with nothing in flight leaves a state that is what
+Publer held. It records
 that as ``remote_read`` in the state: Publer's clock when its listing began
 (``at``), the command (``by``), the serial of the write that holds the marker
 (``serial``), and how many posts Publer then held on the config's accounts
@@ -11,8 +12,8 @@ listing every managed post again (issue 16: one listing per run, and a plan
 right after an apply does not list again what the apply just read).
 
 The marker vouches only for the very state it was written with: any other
-write (``state rm``, a push, a plan that settled a journal) gives the state a
-new serial. It is ignored when older than ``refresh_max_age`` by Publer's
+write (``state push``, ``refresh``, a plan that settled a journal) gives the
+state a new serial. It is ignored when older than ``refresh_max_age`` by Publer's
 clock or from the future, when the journal holds unsettled bulks, when the
 config names other accounts, when Publer now holds another number of posts on
 them (a post created or deleted since: a state rolled back to an earlier
@@ -28,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypedDict
+
+from contentctl.model import Config
 
 
 class RemoteReadJSON(TypedDict):
@@ -59,6 +62,11 @@ class RemoteRead:
     def from_json(cls, data: RemoteReadJSON) -> RemoteRead:
         at = datetime.fromisoformat(data["at"])
         return cls(at, data["by"], data["serial"], data["posts"], data["scope"])
+
+
+def counted_accounts(config: Config) -> list[str]:
+    """The Publer ids of the config's accounts: what the count covers."""
+    return [account.id for account in config.accounts.values()]
 
 
 def scope_of(account_ids: Iterable[str]) -> str:
