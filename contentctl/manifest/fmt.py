@@ -20,7 +20,7 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,8 +212,9 @@ def format_file(
 ) -> FormatResult:
     """Format one file; with ``write`` replace it atomically when it changed.
 
-    With ``cache``, bytes it knows to be canonical skip the round-trip parser (most of
-    fmt's cost), and canonical bytes met here are remembered for the next run.
+    Text ``fmt_fast`` proves canonical, and with ``cache`` bytes it knows to be, skip the
+    round-trip parser (most of fmt's cost); canonical bytes met here are remembered
+    for the next run.
     """
     try:
         data = read_regular(path, "manifest")
@@ -223,6 +224,10 @@ def format_file(
     except YamlProblem as exc:
         raise ManifestError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
     if cache is not None and cache.known(data):
+        return FormatResult(path=path, changed=False, before=before, after=before)
+    from contentctl.manifest.fmt_fast import is_canonical  # it imports this module
+
+    if not fix and is_canonical(before):  # proved without the round-trip parser
         return FormatResult(path=path, changed=False, before=before, after=before)
     after = format_text(before, source=str(path), fix=fix)
     result = FormatResult(path=path, changed=after != before, before=before, after=after)
@@ -272,54 +277,61 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _canonical_document(doc: Any) -> None:
-    if isinstance(doc, CommentedMap):
-        if isinstance(doc.get("posts"), CommentedSeq):
-            reorder(doc, ("posts",), root=True)
-            for index, post in enumerate(doc["posts"]):
-                _canonical_post(post, item_of=(doc["posts"], index), indent=4)
-        elif _CONFIG_ONLY & set(doc) or isinstance(doc.get("accounts"), CommentedMap):
-            _canonical_config(doc)
-        else:
-            _canonical_post(doc, root=True)
+    for node, order, where in ordered_mappings(doc):
+        reorder(node, order, **where)
     _literal_blocks(doc)
 
 
-def _canonical_post(
-    post: Any,
-    *,
-    root: bool = False,
-    item_of: tuple[CommentedSeq, int] | None = None,
-    indent: int = 0,
-) -> None:
-    if not isinstance(post, CommentedMap):
+Where = dict[str, Any]  # reorder's keywords for one mapping: root, item_of, indent
+
+
+def ordered_mappings(doc: Any) -> Iterator[tuple[Any, tuple[str, ...], Where]]:
+    """Each mapping of a document whose keys fmt puts in an order, with that order.
+
+    The one place that says which mappings are posts, media items, config or
+    account entries: ``fmt`` reorders what this yields, and its fast path
+    (``fmt_fast``) checks the same mappings are already in order. Mappings are
+    ``dict``s and sequences ``list``s (ruamel's round-trip types are both).
+    """
+    if not isinstance(doc, dict):
         return
-    reorder(post, POST_KEYS, root=root, item_of=item_of, indent=indent)
-    _canonical_media(post.get("media"), indent + 4)
+    if isinstance(doc.get("posts"), list):
+        yield doc, ("posts",), {"root": True}
+        for index, post in enumerate(doc["posts"]):
+            yield from _post_mappings(post, {"item_of": (doc["posts"], index), "indent": 4})
+    elif _CONFIG_ONLY & set(doc) or isinstance(doc.get("accounts"), dict):
+        yield doc, CONFIG_KEYS, {"root": True}
+        accounts = doc.get("accounts")
+        if isinstance(accounts, dict):
+            for account in accounts.values():
+                if isinstance(account, dict):
+                    yield account, ACCOUNT_KEYS, {"indent": 4}
+        defaults = doc.get("defaults")
+        if isinstance(defaults, dict):
+            yield defaults, DEFAULTS_KEYS, {"indent": 2}
+    else:
+        yield from _post_mappings(doc, {"root": True})
+
+
+def _post_mappings(post: Any, where: Where) -> Iterator[tuple[Any, tuple[str, ...], Where]]:
+    if not isinstance(post, dict):
+        return
+    indent = where.get("indent", 0)
+    yield post, POST_KEYS, where
+    yield from _media_mappings(post.get("media"), indent + 4)
     networks = post.get("networks")
-    if isinstance(networks, CommentedMap):
+    if isinstance(networks, dict):
         for override in networks.values():
-            if isinstance(override, CommentedMap):
-                reorder(override, POST_KEYS, indent=indent + 4)
-                _canonical_media(override.get("media"), indent + 8)
+            if isinstance(override, dict):
+                yield override, POST_KEYS, {"indent": indent + 4}
+                yield from _media_mappings(override.get("media"), indent + 8)
 
 
-def _canonical_media(media: Any, indent: int) -> None:
-    if isinstance(media, CommentedSeq):
+def _media_mappings(media: Any, indent: int) -> Iterator[tuple[Any, tuple[str, ...], Where]]:
+    if isinstance(media, list):
         for index, item in enumerate(media):
-            if isinstance(item, CommentedMap):
-                reorder(item, MEDIA_KEYS, item_of=(media, index), indent=indent)
-
-
-def _canonical_config(config: CommentedMap) -> None:
-    reorder(config, CONFIG_KEYS, root=True)
-    accounts = config.get("accounts")
-    if isinstance(accounts, CommentedMap):
-        for account in accounts.values():
-            if isinstance(account, CommentedMap):
-                reorder(account, ACCOUNT_KEYS, indent=4)
-    defaults = config.get("defaults")
-    if isinstance(defaults, CommentedMap):
-        reorder(defaults, DEFAULTS_KEYS, indent=2)
+            if isinstance(item, dict):
+                yield item, MEDIA_KEYS, {"item_of": (media, index), "indent": indent}
 
 
 def _literal_blocks(node: Any) -> None:

@@ -40,8 +40,7 @@ def reorder(
     ``indent`` is the keys' column in the output: moved comment lines are indented to it.
     """
     keys = list(node.keys())
-    rank = {key: index for index, key in enumerate(order)}
-    ordered = sorted(keys, key=lambda k: (0, rank[k]) if k in rank else (1, keys.index(k)))
+    ordered = canonical_order(keys, order)
     if ordered == keys:
         return
     if node.fa.flow_style():
@@ -77,6 +76,13 @@ def reorder(
         _put_tail(seq, index - 1, end + "".join(rest + lead))
     elif lead:
         _append_header(item_of[0] if item_of is not None else node, lead)
+
+
+def canonical_order(keys: Sequence[Any], order: Sequence[str]) -> list[Any]:
+    """``keys`` as fmt writes them: those in ``order`` first, then the rest as they were."""
+    rank = {key: index for index, key in enumerate(order)}
+    position = {key: index for index, key in enumerate(keys)}
+    return sorted(keys, key=lambda k: (0, rank[k]) if k in rank else (1, position[k]))
 
 
 def _indented(lines: list[str], column: int) -> list[str]:
