@@ -96,6 +96,7 @@ class Applier(EditSteps, SettleSteps):
     batches_sent: int = field(default=0, init=False)
     sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
     _journaled: str | None = field(default=None, init=False)  # the next bulk's intent, written
+    _vouched: bool = field(default=False, init=False)  # the marker is in the state (remote_read)
     # Publer's time when this run began listing what the state manages (its refresh); None: it
     # did not (--no-refresh), and the run vouches for nothing (state/remote_read.py).
     read_at: datetime | None = None
@@ -108,22 +109,31 @@ class Applier(EditSteps, SettleSteps):
 
         Only a run that listed Publer, had nothing blocked (an ambiguous adoption is found
         only by listing) and left nothing in flight; with Publer's count of the config's
-        posts, so a later plan sees a post created or deleted since.
+        posts, so a later plan sees a post created or deleted since. A run whose creates
+        all settled has put the marker in with their results (``_finish_all``); any
+        other writes it here, alone.
         """
-        if self.read_at is None or self.state.intents:
-            return
-        accounts = counted_accounts(self.config)
+        if not self._vouched and self._mark_read(self._count_posts()):
+            self.write()
+
+    def _count_posts(self) -> int | None:
+        """Publer's count of the config's posts for the marker; None: no marker this run."""
+        if self.read_at is None:
+            return None
         try:
-            posts = self.client.count_posts(accounts)
+            return self.client.count_posts(counted_accounts(self.config))
         except PublerError:  # the work is done and recorded: the next plan just lists
-            return
-        if posts is None:
-            return
-        serial = self.state.serial + 1  # the serial of the write just below
-        self.state.remote_read = RemoteRead(
-            self.read_at, "apply", serial, posts, scope_of(accounts)
-        )
-        self.write()
+            return None
+
+    def _mark_read(self, posts: int | None) -> bool:
+        """Put the marker in the state for the write that comes next; False: none may be."""
+        if posts is None or self.read_at is None or self.state.intents:
+            return False
+        serial = self.state.serial + 1  # the serial of the write that holds it
+        scope = scope_of(counted_accounts(self.config))
+        self.state.remote_read = RemoteRead(self.read_at, "apply", serial, posts, scope)
+        self._vouched = True
+        return True
 
     # -- the phases ------------------------------------------------------
 
@@ -139,9 +149,11 @@ class Applier(EditSteps, SettleSteps):
                 self._update([c for c in changes if c.action is Action.UPDATE])
                 creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
                 wanted = [c.target for c in creates if c.target and self._still_wanted(c)]
-                self._create(wanted)
-                if not any(change.action is Action.BLOCKED for change in plan.changes):
-                    self._vouch()  # a blocked change (ambiguous, missed, refused): list again
+                # a blocked change (ambiguous, missed, refused): the next plan lists again
+                vouch = not any(change.action is Action.BLOCKED for change in plan.changes)
+                self._create(wanted, vouch=vouch)
+                if vouch:
+                    self._vouch()
             except KeyboardInterrupt:
                 with self.guard.critical():
                     self._forget_unsent()
@@ -198,7 +210,9 @@ class Applier(EditSteps, SettleSteps):
                 kept.append(target)
         return kept
 
-    def _create(self, targets: Sequence[Target]) -> None:
+    def _create(self, targets: Sequence[Target], *, vouch: bool = False) -> None:
+        """Send ``targets`` in bulks and settle them; ``vouch``: the settling write may hold
+        the marker (``_mark_read``) when every bulk was answered."""
         targets = self._adopt_found(self._still_ahead(targets))
         if not targets:
             return
@@ -219,7 +233,8 @@ class Applier(EditSteps, SettleSteps):
                     )
                 )
             faultpoints.kill_point("between-batches")
-        self._finish_all([done.batch_id for done in sent if done.unknown is None])
+        answered = [done.batch_id for done in sent if done.unknown is None]
+        self._finish_all(answered, vouch=vouch and len(answered) == len(sent))
         # after the other jobs, so a bulk Publer took but had not yet run has had its turn
         by_key = {t.key: t for t in targets}
         for done in sent:
@@ -280,7 +295,8 @@ class Applier(EditSteps, SettleSteps):
 
         The write that records this bulk's job id also journals the ``following``
         bulk's intent, so a run of n bulks writes the state n + 1 times to send
-        them, not 2n: nothing is sent between the answer and that write, and
+        them (the media uploaded before them go with the first), not 2n: nothing
+        is sent between the answer and that write, and
         every bulk is still journalled before it is sent and its job id durable
         before anything else goes to Publer.
         """
@@ -396,6 +412,6 @@ class Applier(EditSteps, SettleSteps):
                 type=str(uploaded.get("type") or "photo"),
                 uploaded_at=format_utc(self.now()),
             )
-        if missing:
-            self.write()
+        # not written here: the first bulk's intent is written before anything is sent, and
+        # these records with it (a run stopped before that writes them on its way out)
         return ids

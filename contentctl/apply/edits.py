@@ -42,6 +42,8 @@ class EditSteps:
         raise NotImplementedError
 
     def _delete(self, changes: Sequence[Change]) -> None:
+        if not changes:
+            return  # nothing to record: a fresh state is first written with the first intent
         with_remote = [c for c in changes if c.remote_id]
         for change in changes:
             if not change.remote_id and change.action is Action.DELETE:

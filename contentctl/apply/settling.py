@@ -56,8 +56,18 @@ class SettleSteps:
     def _finish(self, batch_id: str) -> SettleResult:
         return self._finish_all([batch_id])
 
-    def _finish_all(self, batch_ids: Sequence[str]) -> SettleResult:
-        """Wait for every job, then settle them all from one listing and write once."""
+    def _count_posts(self) -> int | None:
+        raise NotImplementedError
+
+    def _mark_read(self, posts: int | None) -> bool:
+        raise NotImplementedError
+
+    def _finish_all(self, batch_ids: Sequence[str], *, vouch: bool = False) -> SettleResult:
+        """Wait for every job, then settle them all from one listing and write once.
+
+        With ``vouch`` (the run's last step) that write also holds the marker that the
+        state is what Publer holds, counted before the write, so it costs no write of its own.
+        """
         jobs: dict[str, JobStatus] = {}
         for batch_id in batch_ids:
             job_id = self.state.intents[batch_id].job_id
@@ -75,9 +85,12 @@ class SettleSteps:
         view = self._view()
         view.invalidate()  # the jobs created posts: what was listed before is out of date
         prefetch(self.state, batch_ids, view)
+        posts = self._count_posts() if vouch else None
         with self.guard.critical():
             settled = [(b, self._settle_one(b, jobs[b], view)) for b in batch_ids]
             view.invalidate()  # settled: the listing is not held through the write, nor after
+            if vouch:
+                self._mark_read(posts)
             self.write()
         for batch_id, (result, keys) in settled:
             total.merge(result)

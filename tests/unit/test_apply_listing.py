@@ -4,19 +4,24 @@ Counted with the sandbox's own statistics (requests per endpoint), against the
 in-process sandbox: the bulks' posts are read back once, from one listing of
 the union of their scopes, not once per bulk; settling an interrupted apply's
 intents shares the run's ``RemoteView`` (the refresh after it is served from
-it); and the state is written once per bulk sent plus once for the results.
+it); and the state is written once per bulk sent, plus the first bulk's intent and
+the results (the media records ride with the first, the plan's marker with the last).
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from apply_support import NOW, bench, target
 
+from contentctl.apply.applier import Applier
 from contentctl.apply.bulks import bulk_post, intent_item
 from contentctl.apply.journal import settle_pending
+from contentctl.plan.build import PlanOptions, build_plan
 from contentctl.plan.targets import format_utc
 from contentctl.remote_view import RemoteView, Scope
 from contentctl.state.records import Intent, State
@@ -54,14 +59,40 @@ def test_an_apply_of_three_bulks_reads_their_posts_back_from_one_listing(tmp_pat
             "GET /posts": 4,
             "POST /posts/schedule": 3,
         }
-        # the new state; bulk 1's intent; each job id with the next bulk's intent; the results
-        assert store.writes == [(0, 0), (1, 0), (2, 1), (3, 2), (3, 3), (0, 0)]
+        # bulk 1's intent; each job id with the next bulk's intent; the results
+        assert store.writes == [(1, 0), (2, 1), (3, 2), (3, 3), (0, 0)]
         state = store.load()
         assert state.intents == {}
         assert sorted(str(e.remote_id) for _p, _a, e in state.iter_entries()) == sorted(
             post_id for post_id, *_ in b.remote()
         )
         assert not b.plan(targets).has_changes
+
+
+def test_uploads_and_the_plans_marker_cost_no_write_of_their_own(tmp_path: Path) -> None:
+    png = Path(__file__).resolve().parents[2] / "examples/content/media/spring-blend.png"
+    (tmp_path / "media").mkdir()
+    shutil.copy(png, tmp_path / "media" / "a.png")
+    media = [{"path": "media/a.png", "sha256": hashlib.sha256(png.read_bytes()).hexdigest(),
+              "type": "photo"}]  # fmt: skip
+    targets = []
+    for plain in (target(f"p{i:02d}", minutes=60 + 2 * i) for i in range(20)):
+        spec = {**plain.spec, "network": {**plain.network, "type": "photo", "media": media}}
+        targets.append(replace(plain, spec=spec, given_hash=""))
+    with bench(tmp_path, batch_size=10) as b:
+        store = CountingStore(b.config.state_path)
+        store.writes = []
+        state = store.load()
+        plan = build_plan(targets, state, PlanOptions(now=NOW))
+        applier = Applier(b.config, store, state, b.client, lambda _m: None, lambda: NOW,
+                          read_at=NOW)  # fmt: skip
+        report = applier.run(plan)
+        assert report.summary() == "Apply complete: 20 created, 0 updated, 0 deleted, 0 failed."
+        assert store.writes == [(1, 0), (2, 1), (2, 2), (0, 0)]  # 2 bulks: 4 writes
+        written = store.load()
+        assert list(written.media) == [media[0]["sha256"]]
+        assert written.remote_read is not None and written.remote_read.serial == written.serial
+        assert written.remote_read.posts == len(b.remote()) == 20
 
 
 def test_settling_an_interrupted_apply_lists_once_into_the_runs_view(tmp_path: Path) -> None:
