@@ -85,12 +85,12 @@ class SettleSteps:
         view = self._view()
         view.invalidate()  # the jobs created posts: what was listed before is out of date
         prefetch(self.state, batch_ids, view)
-        posts = self._count_posts() if vouch else None
+        counted = self._count_posts() if vouch else None
         with self.guard.critical():
             settled = [(b, self._settle_one(b, jobs[b], view)) for b in batch_ids]
             view.invalidate()  # settled: the listing is not held through the write, nor after
             if vouch:
-                self._mark_read(posts)
+                self._mark_read(counted)
             self.write()
         for batch_id, (result, keys) in settled:
             total.merge(result)
