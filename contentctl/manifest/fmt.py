@@ -135,8 +135,16 @@ class _Constructor(RoundTripConstructor):
     def construct_timestamp_text(self, node: Any) -> str:
         return str(node.value)
 
+    def construct_float_or_text(self, node: Any) -> Any:
+        """ruamel's YAML 1.2 takes ``._`` for a float it cannot make; ``yamlio`` reads text."""
+        try:
+            return self.construct_yaml_float(node)
+        except ValueError:
+            return str(node.value)
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_timestamp_text)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_float_or_text)
 
 
 def _yaml() -> YAML:

@@ -277,7 +277,7 @@ def test_the_examples_are_in_fmts_form() -> None:
 
 TRICKY = [
     "yes", "no", "on", "off", "true", "False", "null", "~", "", " ", "0123", "0x1F", "1e3",
-    "1_000", "1:20", ".inf", "-1", "+1", "1.0", "2026-12-01T09:00:00+01:00", "2027-01-01",
+    "1_000", "1:20", ".inf", "-1", "+1", "1.0", "2026-12-01T09:00:00+01:00", "2027-01-01", "._",
     "- item", "a: b", "#tag", "a #b", "key:", "@user", "%pct", "*star", "&amp", "!bang",
     "|", ">", "[x]", "{y}", ",", "?", "'", '"', "it's", "tab\there", " lead", "trail ",
     "a\nb", "a\n\nb\n", "x\n\n", "\nx", "emoji 🚀 ünïcode", "long " * 30, "line\r\nbreak",
@@ -374,3 +374,10 @@ def test_any_post_formats_to_a_fixed_point_with_its_meaning_and_comments(
     assert once.startswith("# yaml-language-server:")
     for comment in comments:
         assert comment in once
+
+
+@pytest.mark.parametrize("value", ["._", "-._", "+._"])
+def test_text_ruamel_takes_for_a_float_it_cannot_make_is_quoted_not_a_crash(value: str) -> None:
+    # YAML 1.2's float pattern takes `._`; float() does not, and yamlio reads it as text
+    assert format_text(f"id: {value}\n") == f'id: "{value}"\n'
+    assert data(format_text(f"id: [{value}]\n")) == [{"id": [value]}]
