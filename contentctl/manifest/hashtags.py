@@ -64,9 +64,14 @@ class LostHashtag:
         )
 
 
+def may_lose_hashtags(text: str) -> bool:
+    """Whether a line of ``text`` could hold the trap (the one cheap scan)."""
+    return _CANDIDATE.search(text) is not None or _FIRST_LINE.match(text) is not None
+
+
 def lost_hashtags(text: str) -> list[LostHashtag]:
     """Every hashtag comment after a plain text value in ``text``, in file order."""
-    if _CANDIDATE.search(text) is None and _FIRST_LINE.match(text) is None:
+    if not may_lose_hashtags(text):
         return []
     lines = text.split("\n")
     offsets = [0]

@@ -7,6 +7,9 @@ atomically when something was added (``prune`` keeps only what this run read,
 so the cache stays the size of the repo). A plan after editing one file parses
 that file and reads the others' documents from here: JSON decoding costs about
 a tenth of a libyaml parse (shared/reference/perf-floor.md, "parse cache").
+A file that ``chunks.split`` can cut is kept as its ``posts:`` items
+(``put_items``, ``get_item``): after an edit only the items whose bytes changed
+are parsed again, wherever in the repo they are.
 
 Why it is safe: what ``yamlio.parse_stream`` and ``hashtags.lost_hashtags``
 return depends only on the text and on their code, so the key is sha256 of the
@@ -22,17 +25,19 @@ import contextlib
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from contentctl.files import atomic_write
+from contentctl.manifest.chunks import Pieces, assemble, item_digest
 from contentctl.manifest.yamlio import ParsedDocument, YamlProblem
 
 CACHE_VERSION = 1
 CACHE_FILE = Path(".contentctl") / "cache" / "parse.json"
-_PARSER_MODULES = ("yamlio.py", "hashtags.py", "parse_cache.py")
+_PARSER_MODULES = ("yamlio.py", "hashtags.py", "parse_cache.py", "chunks.py")
 
 Hashtag = tuple[int, int, str, str]  # line, column, message, JSON path as rendered
 
@@ -61,7 +66,7 @@ def digest_of(data: bytes) -> str:
 
 
 def _has_non_finite(value: Any) -> bool:
-    """NaN and infinities: JSON has no spelling for them, so such a file is not cached."""
+    """NaN and infinities (in an encoded entry): JSON has no spelling, so it is not kept."""
     if isinstance(value, float):
         return not math.isfinite(value)
     if isinstance(value, dict):
@@ -121,18 +126,56 @@ class ParseCache:
 
     def get(self, digest: str) -> Parsed | None:
         entry = self._entries.get(digest)
-        parsed = _decode(entry) if entry is not None else None
+        if isinstance(entry, dict) and "items" in entry:
+            parsed = self._assembled(entry)
+        else:
+            parsed = _decode(entry) if entry is not None else None
         if parsed is not None:
             self._seen.add(digest)
         return parsed
 
+    def _assembled(self, entry: dict[str, Any]) -> Parsed | None:
+        """A file kept as its items (``chunks``): each item's entry, back at its lines."""
+        try:
+            pairs = [(str(digest), int(line)) for digest, line in entry["items"]]
+            posts_line = int(entry["line"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        items = []
+        for digest, line in pairs:
+            documents = self.get_item(digest)
+            if documents is None:
+                return None
+            items.append((line, documents))
+        return Parsed(assemble(posts_line, items))
+
+    def get_item(self, digest: str) -> list[ParsedDocument] | None:
+        """One ``posts:`` item parsed alone (``chunks.parse_item``), by its ``item_digest``."""
+        entry = self._entries.get(digest)
+        parsed = _decode(entry) if entry is not None else None
+        if parsed is None or not isinstance(parsed.documents, list):
+            return None
+        self._seen.add(digest)
+        return parsed.documents
+
     def put(self, digest: str, parsed: Parsed) -> None:
         self._seen.add(digest)
-        if isinstance(parsed.documents, list) and any(
-            _has_non_finite(d.data) for d in parsed.documents
-        ):
-            return
         self._entries[digest] = _encode(parsed)
+        self._added = True
+
+    def put_items(
+        self, digest: str, pieces: Pieces, results: Sequence[list[ParsedDocument]]
+    ) -> None:
+        """A file as its items: each item's result under its own digest, the file as their list."""
+        listed = []
+        for (line, text), documents in zip(pieces.items, results, strict=True):
+            key = item_digest(text)
+            if key not in self._entries:
+                self._entries[key] = _encode(Parsed(documents))
+            self._seen.add(key)
+            listed.append([key, line])
+        self._entries[digest] = {"items": listed, "line": pieces.posts_line}
+        self._seen.add(digest)
         self._added = True
 
     def save(self, *, prune: bool) -> None:
@@ -146,7 +189,12 @@ class ParseCache:
             else (self._entries)
         )
         document = {"version": CACHE_VERSION, "parser": self._fingerprint, "entries": entries}
+        try:
+            text = json.dumps(document, allow_nan=False)
+        except ValueError:  # NaN or an infinity: JSON has no spelling, so those files are left out
+            document["entries"] = {k: v for k, v in entries.items() if not _has_non_finite(v)}
+            text = json.dumps(document, allow_nan=False)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(document).encode("ascii"))
+            atomic_write(self.path, text.encode("ascii"))
         self._added = False

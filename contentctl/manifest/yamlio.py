@@ -226,7 +226,7 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
     """Every document of a YAML stream, with item positions of ``list_key``; raises YamlProblem."""
     loader = StrictLoader(text)
     docs: list[ParsedDocument] = []
-    has_aliases = _ANCHOR.search(text) is not None
+    has_aliases = has_anchor(text)
     has_escapes = _ESCAPE_HINT.search(text) is not None
     try:
         while loader.check_node():
@@ -257,6 +257,13 @@ def parse_stream(text: str, list_key: str = "posts") -> list[ParsedDocument]:
 # An anchor (&name) as YAML reads one: after a blank or a flow indicator, followed by its
 # name. "Kettle & Crane" and "R&D" are none; a '*' alone says little ("*bold*" in texts).
 _ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
+
+
+def has_anchor(text: str) -> bool:
+    """Whether ``text`` may define an anchor (``&name``); a plain search for ``&`` first."""
+    return "&" in text and _ANCHOR.search(text) is not None
+
+
 # Escapes that can write a control character in a double-quoted scalar: a cheap test
 # that keeps the node walk below off files that have none.
 _ESCAPE_HINT = re.compile(r"\\[0abefvNxuU]")
