@@ -32,11 +32,12 @@ from pathlib import Path
 import contentctl
 from benchmarks import floor
 from benchmarks.generate import Layout, edited_indices, write_edited_copy, write_repo
+from contentctl.manifest.parse_cache import CACHE_FILE as PARSE_CACHE
+from contentctl.manifest.parse_cache import NEW_FILE as PARSE_CACHE_NEW
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 STATE = "contentctl.state.json"
-PARSE_CACHE = Path(".contentctl") / "cache" / "parse.json"
 _CODE = ("generate.py", "generate_campaign.py", "prepare.py", "state_writer.py", "floor.py")
 
 
@@ -57,6 +58,7 @@ class Prepared:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # never write through a hard link
             shutil.copyfile(saved, target)
+            (self.changed / PARSE_CACHE_NEW).unlink(missing_ok=True)  # the last run's additions
 
 
 def code_digest() -> str:
@@ -99,11 +101,12 @@ def prepare_one(size: int, layout: Layout, root: Path, contentctl_digest: str | 
     if not marker.exists() or marker.read_text(encoding="utf-8") != contentctl_digest:
         from benchmarks.state_writer import write_state
 
-        for stale in (repo / STATE, repo / PARSE_CACHE):
+        for stale in (repo / STATE, repo / PARSE_CACHE, repo / PARSE_CACHE_NEW):
             stale.unlink(missing_ok=True)
         write_state(repo)
         (changed / STATE).unlink(missing_ok=True)  # never write through a hard link
         shutil.copyfile(repo / STATE, changed / STATE)
+        assert not (repo / PARSE_CACHE_NEW).exists()  # one full parse writes the main file only
         shutil.copyfile(repo / PARSE_CACHE, base / "parse-before-edit.json")
         marker.write_text(contentctl_digest, encoding="utf-8")
         written = True

@@ -4,12 +4,18 @@
 ``get(data)`` returns the ``Parsed`` of bytes parsed before (or None) and
 ``put(data, parsed)`` records one; ``save(prune=...)`` writes it back
 atomically when something was added (``prune`` keeps only what this run read,
-so the cache stays the size of the repo). A plan after editing one file parses
+so the cache stays about the size of the repo). A plan after editing one file parses
 that file and reads the others' documents from here: JSON decoding costs about
 a tenth of a libyaml parse (shared/reference/perf-floor.md, "parse cache").
 A file that ``chunks.split`` can cut is kept as its ``posts:`` items
 (``put_items``, ``get_item``): after an edit only the items whose bytes changed
 are parsed again, wherever in the repo they are.
+
+Written in proportion to the change: what a run adds goes to a small second
+file, ``parse-new.json``, tied to the main file by the main file's ``id``; the
+main file is written again (and the second removed) only once the new and the
+no-longer-read entries come to a quarter of it. Writing all of a 10,000-post
+repo's entries cost a plan after a 1% edit 0.13 s of its 1.6 s.
 
 Why it is safe: what ``yamlio.parse_stream`` and ``hashtags.lost_hashtags``
 return depends only on the text and on their code, so the key is sha256 of the
@@ -25,6 +31,7 @@ import contextlib
 import hashlib
 import json
 import math
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,6 +44,8 @@ from contentctl.manifest.yamlio import ParsedDocument, YamlProblem
 
 CACHE_VERSION = 1
 CACHE_FILE = Path(".contentctl") / "cache" / "parse.json"
+NEW_FILE = CACHE_FILE.with_name("parse-new.json")  # entries added since CACHE_FILE was written
+_FOLD_SHARE = 4  # the main file is rewritten when new + stale entries reach 1/4 of it
 _PARSER_MODULES = ("yamlio.py", "hashtags.py", "parse_cache.py", "chunks.py")
 
 Hashtag = tuple[int, int, str, str]  # line, column, message, JSON path as rendered
@@ -106,7 +115,12 @@ class ParseCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._fingerprint = parser_fingerprint()
-        self._entries: dict[str, Any] = self._read(path) if path is not None else {}
+        self._id = ""  # the main file's id, which its new-entries file names
+        self._main = 0  # how many entries the main file holds
+        self._new: set[str] = set()  # keys not in the main file (the new file's, this run's)
+        self._entries: dict[str, Any] = {}
+        if path is not None:
+            self._read(path)
         self._seen: set[str] = set()
         self._added = False
 
@@ -114,15 +128,31 @@ class ParseCache:
     def for_root(cls, root: Path) -> ParseCache:
         return cls(root / CACHE_FILE)
 
-    def _read(self, path: Path) -> dict[str, Any]:
+    @property
+    def new_path(self) -> Path | None:
+        return None if self.path is None else self.path.with_name(NEW_FILE.name)
+
+    def _read(self, path: Path) -> None:
+        main = self._document(path)
+        if main is None:
+            return
+        self._entries = main["entries"]
+        self._main = len(self._entries)
+        self._id = str(main.get("id", ""))
+        new_path = self.new_path
+        added = self._document(new_path) if new_path is not None and self._id else None
+        if added is not None and added.get("main") == self._id:
+            self._entries.update(added["entries"])
+            self._new = set(added["entries"])
+
+    def _document(self, path: Path) -> dict[str, Any] | None:
         try:
             document = json.loads(path.read_bytes())
         except (OSError, ValueError):
-            return {}
+            return None
         if not isinstance(document, dict) or document.get("parser") != self._fingerprint:
-            return {}
-        entries = document.get("entries")
-        return entries if isinstance(entries, dict) else {}
+            return None
+        return document if isinstance(document.get("entries"), dict) else None
 
     def get(self, digest: str) -> Parsed | None:
         entry = self._entries.get(digest)
@@ -160,8 +190,12 @@ class ParseCache:
 
     def put(self, digest: str, parsed: Parsed) -> None:
         self._seen.add(digest)
-        self._entries[digest] = _encode(parsed)
+        self._keep(digest, _encode(parsed))
         self._added = True
+
+    def _keep(self, key: str, entry: Any) -> None:
+        self._new.add(key)  # over an entry of the main file's that could not be read, too
+        self._entries[key] = entry
 
     def put_items(
         self, digest: str, pieces: Pieces, results: Sequence[list[ParsedDocument]]
@@ -171,30 +205,49 @@ class ParseCache:
         for (line, text), documents in zip(pieces.items, results, strict=True):
             key = item_digest(text)
             if key not in self._entries:
-                self._entries[key] = _encode(Parsed(documents))
+                self._keep(key, _encode(Parsed(documents)))
             self._seen.add(key)
             listed.append([key, line])
-        self._entries[digest] = {"items": listed, "line": pieces.posts_line}
+        self._keep(digest, {"items": listed, "line": pieces.posts_line})
         self._seen.add(digest)
         self._added = True
 
     def save(self, *, prune: bool) -> None:
-        """Write the cache if this run added to it; ``prune``: keep only what it read."""
-        stale = prune and any(key not in self._seen for key in self._entries)
-        if self.path is None or not (self._added or stale):
+        """Write the cache if this run added to it; ``prune``: keep only what it read.
+
+        The new entries alone (the new file) while they and the entries no longer read
+        stay under a quarter of the main file; else the main file, all of it, again.
+        """
+        path, new_path = self.path, self.new_path
+        if path is None or new_path is None:
             return
-        entries = (
-            {k: v for k, v in self._entries.items() if k in self._seen}
-            if prune
-            else (self._entries)
-        )
-        document = {"version": CACHE_VERSION, "parser": self._fingerprint, "entries": entries}
-        try:
-            text = json.dumps(document, allow_nan=False)
-        except ValueError:  # NaN or an infinity: JSON has no spelling, so those files are left out
-            document["entries"] = {k: v for k, v in entries.items() if not _has_non_finite(v)}
-            text = json.dumps(document, allow_nan=False)
+        seen = self._seen
+
+        def keep(key: str) -> bool:
+            return not prune or key in seen
+
+        stale = sum(1 for key in self._entries if not keep(key)) if prune else 0
+        if not (self._added or stale):
+            return
+        new = {k: self._entries[k] for k in self._new if keep(k)}
+        head = {"version": CACHE_VERSION, "parser": self._fingerprint}
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, text.encode("ascii"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self._id and (len(new) + stale) * _FOLD_SHARE < self._main:
+                atomic_write(new_path, _dumped({**head, "main": self._id}, new))
+            else:
+                entries = {k: v for k, v in self._entries.items() if keep(k)}
+                self._id = secrets.token_hex(8)
+                atomic_write(path, _dumped({**head, "id": self._id}, entries))
+                self._main, self._new = len(entries), set()
+                new_path.unlink(missing_ok=True)  # names the main file's old id: unread if left
         self._added = False
+
+
+def _dumped(head: dict[str, Any], entries: dict[str, Any]) -> bytes:
+    try:
+        text = json.dumps({**head, "entries": entries}, allow_nan=False)
+    except ValueError:  # NaN or an infinity: JSON has no spelling, so those files are left out
+        kept = {k: v for k, v in entries.items() if not _has_non_finite(v)}
+        text = json.dumps({**head, "entries": kept}, allow_nan=False)
+    return text.encode("ascii")

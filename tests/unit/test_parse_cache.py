@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from contentctl.config import load_config
-from contentctl.manifest import load, parse_cache
+from contentctl.manifest import chunks, load, parse_cache
 from contentctl.manifest.load import LoadResult, load_repo
-from contentctl.manifest.parse_cache import CACHE_FILE
+from contentctl.manifest.parse_cache import CACHE_FILE, NEW_FILE
 from contentctl.manifest.yamlio import parse_stream
 
 CONFIG = (
@@ -46,6 +46,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return parse_stream(text, list_key)
 
     monkeypatch.setattr(load, "parse_stream", counting)
+    monkeypatch.setattr(chunks, "parse_stream", counting)  # a post parsed alone
     return seen
 
 
@@ -108,3 +109,78 @@ def test_another_parser_or_a_damaged_cache_parses_everything_again(
     parsed.clear()
     same(first, loaded(repo))
     assert len(parsed) == 5
+
+
+def _many(tmp_path: Path, files: int = 12) -> Path:
+    """A repo of ``files`` files of 3 posts each: one edit is well under a quarter of it."""
+    (tmp_path / "contentctl.yaml").write_text(CONFIG, encoding="utf-8")
+    for n in range(files):
+        posts = "".join(f"  - id: p{n}-{k}\n    text: post {k}\n" for k in range(3))
+        path = tmp_path / f"posts/f{n:02}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("posts:\n" + posts, encoding="utf-8")
+    return tmp_path
+
+
+def _edit(repo: Path, n: int) -> None:
+    path = repo / f"posts/f{n:02}.yaml"
+    path.write_text(path.read_text("utf-8").replace("post 1", f"edited {n}"), "utf-8")
+
+
+def test_an_edit_writes_only_what_it_added_and_the_next_run_reads_both(
+    tmp_path: Path, parsed: list[str]
+) -> None:
+    repo = _many(tmp_path)
+    loaded(repo)
+    main = (repo / CACHE_FILE).read_bytes()
+    assert not (repo / NEW_FILE).exists()
+    _edit(repo, 3)
+    parsed.clear()
+    edited = loaded(repo)
+    assert parsed == ["posts:"]  # the one edited post, parsed alone
+    assert (repo / CACHE_FILE).read_bytes() == main  # not written again
+    added = json.loads((repo / NEW_FILE).read_bytes())
+    assert added["main"] == json.loads(main)["id"]
+    assert len(added["entries"]) == 2  # the edited post and its file's list of posts
+
+    parsed.clear()
+    again = loaded(repo)
+    assert parsed == []
+    same(edited, again)
+    (repo / CACHE_FILE).unlink()
+    (repo / NEW_FILE).unlink()
+    same(edited, loaded(repo))  # as a run without any cache sees it
+
+
+def test_the_additions_go_into_the_main_file_once_they_reach_a_quarter_of_it(
+    tmp_path: Path, parsed: list[str]
+) -> None:
+    repo = _many(tmp_path)
+    loaded(repo)
+    size = len(json.loads((repo / CACHE_FILE).read_bytes())["entries"])
+    assert size == 12 * 4
+    for n in range(2):  # each edit: 2 new entries, 2 stale; 8 of 48 is under a quarter
+        _edit(repo, n)
+        loaded(repo)
+        assert (repo / NEW_FILE).exists()
+    _edit(repo, 2)  # 6 new and 6 stale: 12 of 48, a quarter
+    loaded(repo)
+    assert not (repo / NEW_FILE).exists()
+    entries = json.loads((repo / CACHE_FILE).read_bytes())["entries"]
+    assert len(entries) == size  # what the repo holds now, the old posts pruned
+    parsed.clear()
+    loaded(repo)
+    assert parsed == []
+
+
+def test_additions_to_another_main_file_are_not_read(tmp_path: Path, parsed: list[str]) -> None:
+    repo = _many(tmp_path)
+    loaded(repo)
+    before = (repo / CACHE_FILE).read_bytes()
+    _edit(repo, 3)
+    loaded(repo)
+    (repo / CACHE_FILE).write_bytes(before.replace(b'"id": "', b'"id": "x'))  # rewritten since
+    parsed.clear()
+    result = loaded(repo)
+    assert parsed == ["posts:"]  # the edited post is parsed again, not taken from the additions
+    assert {p.id: p.content["text"] for p in result.posts}["p3-1"] == "edited 3"
