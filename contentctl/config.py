@@ -36,7 +36,7 @@ from contentctl.model import (
     StateBackendConfig,
     StateBackendKind,
 )
-from contentctl.publer_facts import MAX_BULK_POSTS
+from contentctl.publer_facts import MAX_BULK_POSTS, PUBLER_PLANS
 
 CONFIG_NAME = "contentctl.yaml"
 DEFAULT_STATE = "contentctl.state.json"
@@ -136,7 +136,21 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         api_key=api_key,
         ignore_changes=tuple(data.get("ignore_changes", ())),
         refresh_max_age=int(data.get("refresh_max_age", DEFAULT_REFRESH_MAX_AGE)),
+        publer_plan=_publer_plan(env),
     )
+
+
+def _publer_plan(env: Mapping[str, str]) -> str | None:
+    """``CONTENTCTL_PUBLER_PLAN`` (free, professional, business; any case), None if unset."""
+    wanted = env.get("CONTENTCTL_PUBLER_PLAN", "").strip().lower()
+    if not wanted:
+        return None
+    if wanted not in PUBLER_PLANS:
+        raise ConfigError(
+            f"CONTENTCTL_PUBLER_PLAN: unknown Publer plan {wanted!r}; "
+            f"it is one of {', '.join(PUBLER_PLANS)}"
+        )
+    return wanted
 
 
 def _state_settings(

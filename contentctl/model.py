@@ -136,6 +136,9 @@ class Config:
     refresh_max_age: int = DEFAULT_REFRESH_MAX_AGE
     default_method: Method = Method.SCHEDULED
     api_key: str | None = field(default=None, repr=False)  # never printed
+    # CONTENTCTL_PUBLER_PLAN: the Publer plan when Publer does not say (plan/limits.py),
+    # and the one the in-process sandbox plays; None: not set
+    publer_plan: str | None = None
     state_backend: StateBackendConfig = field(default_factory=StateBackendConfig)
 
     @property

@@ -7,7 +7,6 @@ same, repaired state.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from contentctl.plan import binding
 from contentctl.plan.build import Plan, PlanOptions, build_plan, manifests_digest
 from contentctl.plan.saved import SavedPlan
 from contentctl.plan.targets import Target, build_targets
+from contentctl.publer_facts import DEFAULT_PUBLER_PLAN
 from contentctl.state.records import EntryStatus
 from contentctl.state.store import State, StateStore, paused_gc
 
@@ -226,9 +226,7 @@ def plan_against(
             refreshed = refresh(state, targets, view, now=options.now, ignore=ignored)
             compared, found, requests = refreshed.state, refreshed.found, refreshed.requests
             drift = tuple(refreshed.drift)
-    from contentctl.plan.limits import daily_limit_notes, publer_plan
-
-    notes = [*notes, *daily_limit_notes(targets, publer_plan(os.environ))]  # Publer's daily caps
+    notes = [*notes, *_daily_limit_notes(config, targets, view)]  # Publer's daily caps
     with paused_gc():
         plan = build_plan(targets, compared, options, notes=notes, found=found)
     plan = replace(
@@ -238,6 +236,27 @@ def plan_against(
         refresh_requests=requests,
     )
     return Planned(plan, checked, compared)
+
+
+def _daily_limit_notes(
+    config: Config, targets: Sequence[Target], view: RemoteView | None
+) -> list[str]:
+    """Accounts whose busiest day passes the plan's limit: the plan and each account's
+    type from Publer when the plan talks to it (``GET /workspaces`` only when needed)."""
+    from contentctl.plan.limits import daily_limit_notes, workspace_plan
+
+    if view is None:
+        return daily_limit_notes(targets, config.publer_plan or DEFAULT_PUBLER_PLAN)
+    from contentctl.accounts import listed_accounts
+
+    client = view.client
+    by_id = {str(a.get("id")): str(a.get("type") or "") for a in listed_accounts(client)}
+    types = {alias: by_id.get(a.id, "") for alias, a in config.accounts.items()}
+
+    def plan() -> str:
+        return workspace_plan(client.workspaces(), config.workspace_id, config.publer_plan)
+
+    return daily_limit_notes(targets, plan, types)
 
 
 def check_saved_binding(plan: SavedPlan, config: Config, state: State) -> None:

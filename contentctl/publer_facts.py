@@ -140,7 +140,8 @@ RECYCLING_VARIATIONS: Mapping[str, int] = MappingProxyType({"google": 10})
 
 # Posts per social account in a rolling 24 hours, by Publer plan (free, professional,
 # business), separate from the request rate limit; the excess fails per account in the
-# job. LinkedIn pages and profiles differ. https://publer.com/docs/getting-started/rate-limits
+# job. LinkedIn pages and profiles differ; Facebook and Instagram stories have a count
+# of their own beside posts and reels. https://publer.com/docs/getting-started/rate-limits
 PUBLER_PLANS = ("free", "professional", "business")
 DEFAULT_PUBLER_PLAN = "business"
 DAILY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
@@ -150,13 +151,37 @@ DAILY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
     "pinterest": (12, 24, 36), "google": (5, 10, 15), "youtube": (5, 10, 15),
     "wordpress": (12, 18, 24), "telegram": (5, 10, 15),
 })  # fmt: skip
-DAILY_LIMIT_MESSAGE = "Daily limit of {limit} posts in 24 hours reached for this {provider} account"
+DAILY_STORY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
+    "facebook": (12, 24, 36), "instagram": (15, 20, 25),
+})  # fmt: skip
+DAILY_LIMIT_MESSAGE = (
+    "Daily limit of {limit} {what} in 24 hours reached for this {provider} account"
+)
+POSTS, STORIES = "posts", "stories"  # what a daily limit counts
 
 
-def daily_limit(provider: str, account_type: str = "", plan: str = DEFAULT_PUBLER_PLAN) -> int:
-    """Posts ``provider`` takes per account in a rolling 24 hours on ``plan``."""
-    limits = DAILY_LIMITS.get(f"{provider}/{account_type}") or DAILY_LIMITS[provider]
+def daily_kind(provider: str, entry: Mapping[str, object]) -> str:
+    """What a post counts against: ``STORIES`` for a story where stories count apart."""
+    details = entry.get("details")
+    story = entry.get("type") == "story" or (
+        isinstance(details, dict) and details.get("type") == "story"
+    )  # the wire says a story as photo or video + details.type (reels-shorts-and-stories)
+    return STORIES if story and provider in DAILY_STORY_LIMITS else POSTS
+
+
+def daily_limit(
+    provider: str, account_type: str = "", plan: str = DEFAULT_PUBLER_PLAN, what: str = POSTS
+) -> int:
+    """Posts (or stories) ``provider`` takes per account in a rolling 24 hours on ``plan``."""
+    if what == STORIES:
+        limits = DAILY_STORY_LIMITS[provider]
+    else:
+        limits = DAILY_LIMITS.get(f"{provider}/{account_type}") or DAILY_LIMITS[provider]
     return limits[PUBLER_PLANS.index(plan)]
+
+
+def daily_limit_message(provider: str, limit: int, what: str = POSTS) -> str:
+    return DAILY_LIMIT_MESSAGE.format(limit=limit, what=what, provider=provider)
 
 
 # -- media ----------------------------------------------------------------------

@@ -1,16 +1,19 @@
 """Targets in, the notes a plan shows when an account would pass Publer's daily post limit.
 
 Publer takes a fixed number of posts per social account in any rolling 24
-hours (by network and plan; ``publer_facts.DAILY_LIMITS``) and fails the
-excess inside the job. ``daily_limit_notes`` finds, per account, the busiest
-24 hours of what the manifests ask for and says so before anything is sent.
-The Publer plan is Business unless ``CONTENTCTL_PUBLER_PLAN`` says free or
-professional. https://publer.com/docs/getting-started/rate-limits
+hours (by network, account type and plan; ``publer_facts.DAILY_LIMITS``, with
+Facebook and Instagram stories counted apart) and fails the excess inside the
+job. ``daily_limit_notes`` finds, per account, the busiest 24 hours of what the
+manifests ask for and says so before anything is sent. Which plan: the
+workspace's ``plan`` in ``GET /workspaces``, asked only when some account's
+busiest day is past the smallest plan's limit (``workspace_plan``); where Publer
+does not say, ``CONTENTCTL_PUBLER_PLAN`` (``Config.publer_plan``), else Business.
+https://publer.com/docs/getting-started/rate-limits
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from contentctl import publer_facts as facts
@@ -20,17 +23,29 @@ DAY = timedelta(hours=24)
 _TIMED = ("scheduled", "recurring")  # drafts and ideas are not published
 
 
-def publer_plan(environ: Mapping[str, str]) -> str:
-    """The Publer plan whose limits apply: ``CONTENTCTL_PUBLER_PLAN``, else Business."""
-    wanted = environ.get("CONTENTCTL_PUBLER_PLAN", "").strip().lower()
-    return wanted if wanted in facts.PUBLER_PLANS else facts.DEFAULT_PUBLER_PLAN
+def workspace_plan(
+    workspaces: Sequence[Mapping[str, object]], workspace_id: str, fallback: str | None
+) -> str:
+    """The plan ``GET /workspaces`` gives the workspace; else ``fallback``, else Business."""
+    for workspace in workspaces:
+        if str(workspace.get("id")) == workspace_id:
+            plan = str(workspace.get("plan") or "").strip().lower()
+            if plan in facts.PUBLER_PLANS:
+                return plan
+    return fallback or facts.DEFAULT_PUBLER_PLAN
 
 
 def daily_limit_notes(
-    targets: Sequence[Target], plan: str = facts.DEFAULT_PUBLER_PLAN
+    targets: Sequence[Target],
+    plan: str | Callable[[], str] = facts.DEFAULT_PUBLER_PLAN,
+    account_types: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """One note per account whose busiest 24 hours hold more posts than the plan allows."""
-    times: dict[tuple[str, str], list[datetime]] = {}
+    """One note per account (and stories apart) whose busiest 24 hours hold more posts
+    than the plan allows. ``plan`` is called only when some account may be over;
+    ``account_types``: alias → the type ``GET /accounts`` gives (LinkedIn profiles differ).
+    """
+    types = account_types or {}
+    times: dict[tuple[str, str, str], list[datetime]] = {}
     for target in targets:
         when = target.scheduled_at
         if (
@@ -38,15 +53,27 @@ def daily_limit_notes(
             and target.bulk_state in _TIMED
             and target.provider in facts.DAILY_LIMITS
         ):
-            times.setdefault((target.alias, target.provider), []).append(when)
-    notes = []
-    for (alias, provider), found in sorted(times.items()):
-        limit = facts.daily_limit(provider, plan=plan)
+            what = facts.daily_kind(target.provider, target.network)
+            times.setdefault((target.alias, target.provider, what), []).append(when)
+    busiest = []
+    for (alias, provider, what), found in sorted(times.items()):
         count, start = _busiest(sorted(found))
+        lowest = facts.daily_limit(provider, types.get(alias, ""), facts.PUBLER_PLANS[0], what)
+        if count > lowest:
+            busiest.append((alias, provider, what, count, start))
+    if not busiest:
+        return []
+    name = plan() if callable(plan) else plan
+    notes = []
+    for alias, provider, what, count, start in busiest:
+        account_type = types.get(alias, "")
+        limit = facts.daily_limit(provider, account_type, name, what)
         if count > limit:
+            kind = f"{provider} {account_type}" if f"{provider}/{account_type}" in (
+                facts.DAILY_LIMITS) else provider  # fmt: skip
             notes.append(
-                f"{alias} ({provider}) would have {count} posts in the 24 hours from "
-                f"{format_utc(start)}; Publer's {plan} plan takes {limit} a day per {provider} "
+                f"{alias} ({provider}) would have {count} {what} in the 24 hours from "
+                f"{format_utc(start)}; Publer's {name} plan takes {limit} a day per {kind} "
                 "account and fails the rest"
             )
     return notes

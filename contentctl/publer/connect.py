@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contentctl.errors import ConfigError
 from contentctl.model import Config
 from contentctl.publer import PublerClient
+from contentctl.publer_facts import DEFAULT_PUBLER_PLAN
 from contentctl.testing.timescale import client_sleep
 
 IN_PROCESS_URL = "http://sandbox.invalid/api/v1"
@@ -28,7 +29,9 @@ def connect(config: Config, *, on_event: Callable[[str], None] | None = None) ->
             IN_PROCESS_URL,
             info.api_key,
             info.workspace_id,
-            transport=sandbox.in_process_transport(config),
+            transport=sandbox.in_process_transport(
+                config, publer_plan=config.publer_plan or DEFAULT_PUBLER_PLAN
+            ),
             on_event=on_event,
             poll_interval=0.05,
             sleep=sleep,

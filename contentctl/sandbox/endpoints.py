@@ -105,8 +105,11 @@ def users_me(_: Request, ctx: Context) -> Response:
 
 
 def workspaces(_: Request, ctx: Context) -> Response:
+    # "plan": the one the sandbox plays, whose daily post limits its jobs enforce
+    # (https://publer.com/docs/api-reference/workspaces shows the field)
+    played = {"plan": ctx.publer_plan} if ctx.publer_plan is not None else {}
     body = [
-        {**ws, "owner": ctx.user, "members": [ctx.user], "role": "owner"}
+        {**ws, "owner": ctx.user, "members": [ctx.user], "role": "owner", **played}
         for ws in ctx.store.workspaces(str(ctx.user["id"]))
     ]
     return Response(200, body)

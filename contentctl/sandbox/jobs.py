@@ -170,6 +170,7 @@ def plan_bulk(
     planned: list[Planned] = []
     failures: list[Failure] = []
     claimed: dict[str, list[datetime]] = {}
+    counted: dict[str, list[tuple[str, datetime]]] = {}  # what each claim counts against
     first: dict[str, list[str]] = {}  # provider → the account ids a limited network took
 
     def busy(account_id: str, when: datetime) -> bool:
@@ -195,13 +196,8 @@ def plan_bulk(
                 )
             )
             if not isinstance(result, str) and account is not None and day_count is not None:
-                mine = claimed.get(account_id, [])
-                result = (
-                    over_daily_limit(
-                        result.state, result.scheduled_at, account, day_count, mine, publer_plan
-                    )
-                    or result
-                )
+                mine = counted.get(account_id, [])
+                result = over_daily_limit(result, account, day_count, mine, publer_plan) or result
             if isinstance(result, str):
                 name = str(account["name"]) if account else None
                 provider = str(account["provider"]) if account else None
@@ -210,6 +206,9 @@ def plan_bulk(
             planned.append(result)
             if result.scheduled_at is not None and state != "draft":
                 claimed.setdefault(account_id, []).append(result.scheduled_at)
+                network = str(account["provider"]) if account is not None else ""
+                what = facts.daily_kind(network, result.content)
+                counted.setdefault(account_id, []).append((what, result.scheduled_at))
     return Outcome(planned, failures)
 
 

@@ -20,10 +20,12 @@ from contentctl.sandbox.options import parse_time
 from contentctl.sandbox.tables import PostQuery
 
 if TYPE_CHECKING:
+    from contentctl.sandbox.jobs import Planned
     from contentctl.sandbox.store import Store
 
 DAY = timedelta(hours=24)  # Publer's daily limits are per rolling 24 hours
-DayCount = Callable[[str, datetime], int]  # (account id, t) → posts in the 24 hours up to t
+# (account id, what, t) → the account's posts (or stories) in the 24 hours up to t
+DayCount = Callable[[str, str, datetime], int]
 _UNTIMED = ("draft", "draft_private", "draft_public")
 # The stored states a daily limit counts: what is or will be published.
 _COUNTED = ("scheduled", "published", "recurring")
@@ -32,37 +34,45 @@ _TICK = timedelta(microseconds=1)
 
 
 def over_daily_limit(
-    state: str,
-    when: datetime | None,
+    planned: Planned,
     account: Mapping[str, object],
     day_count: DayCount,
-    claimed: Sequence[datetime],
+    claimed: Sequence[tuple[str, datetime]],
     plan: str = facts.DEFAULT_PUBLER_PLAN,
 ) -> str | None:
-    """Publer's failure when the account already has its plan's posts in the rolling 24
-    hours up to ``when`` (the store's, plus ``claimed`` earlier in this request)."""
-    if when is None or state == "draft":
+    """Publer's failure when the account already has its plan's posts (or stories) in the
+    rolling 24 hours up to the planned time (the store's, plus ``claimed``: what and when,
+    earlier in this request)."""
+    when = planned.scheduled_at
+    if when is None or planned.state == "draft":
         return None
     provider, account_id = str(account["provider"]), str(account["id"])
     if provider not in facts.DAILY_LIMITS:
         return None
-    limit = facts.daily_limit(provider, str(account.get("type") or ""), plan)
-    window = [t for t in claimed if when - DAY < t <= when]
-    if day_count(account_id, when) + len(window) < limit:
+    what = facts.daily_kind(provider, planned.content)
+    limit = facts.daily_limit(provider, str(account.get("type") or ""), plan, what)
+    window = [t for w, t in claimed if w == what and when - DAY < t <= when]
+    if day_count(account_id, what, when) + len(window) < limit:
         return None
-    return facts.DAILY_LIMIT_MESSAGE.format(limit=limit, provider=provider)
+    return facts.daily_limit_message(provider, limit, what)
+
+
+def stored_kind(post: Mapping[str, object]) -> str:
+    """What a stored post counts against (``publer_facts.daily_kind`` of its network entry)."""
+    return facts.daily_kind(str(post.get("network") or post.get("provider") or ""), post)
 
 
 def day_counter(posts: Iterable[Mapping[str, object]]) -> DayCount:
     """``day_count`` over these posts (drafts and ideas are not counted)."""
-    times: dict[str, list[datetime]] = {}
+    times: dict[tuple[str, str], list[datetime]] = {}
     for post in posts:
         when = parse_time(post.get("scheduled_at"))
         if when is not None and post.get("state") not in _UNTIMED:
-            times.setdefault(str(post.get("account_id")), []).append(when)
+            key = (str(post.get("account_id")), stored_kind(post))
+            times.setdefault(key, []).append(when)
 
-    def count(account_id: str, when: datetime) -> int:
-        return sum(1 for t in times.get(account_id, []) if when - DAY < t <= when)
+    def count(account_id: str, what: str, when: datetime) -> int:
+        return sum(1 for t in times.get((account_id, what), []) if when - DAY < t <= when)
 
     return count
 
@@ -76,8 +86,14 @@ def store_day_counter(store: Store, workspace_id: str) -> DayCount:
         for post in posts
     )
 
-    def count(account_id: str, when: datetime) -> int:
-        query = PostQuery(workspace_id, _COUNTED, (account_id,), when - DAY + _TICK, when)
-        return store.find_posts(query, limit=0)[1] + pending(account_id, when)
+    def stored(account_id: str, when: datetime, post_type: str | None = None) -> int:
+        query = PostQuery(workspace_id, _COUNTED, (account_id,), when - DAY + _TICK, when,
+                          post_type=post_type)  # fmt: skip
+        return store.find_posts(query, limit=0)[1]
+
+    def count(account_id: str, what: str, when: datetime) -> int:
+        stories = stored(account_id, when, "story")  # a story's details.type (reels-shorts-…)
+        mine = stories if what == facts.STORIES else stored(account_id, when) - stories
+        return mine + pending(account_id, what, when)
 
     return count

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import HEADERS
-from contract_support import Remote, Served, _client, _finish_setup, _project, at, spawn
+from contract_support import PHOTO, Remote, Served, _client, _finish_setup, _project, at, spawn
 
 import contentctl.sandbox as sb
 
@@ -70,6 +70,51 @@ def test_drafts_do_not_count_against_the_limit(remote: Remote) -> None:
     assert _failed(remote.run(_bulk(remote, 15, start=100))) == {}
 
 
+def _posts(remote: Remote, alias: str, count: int, entry: dict[str, Any], start: float = 10
+           ) -> dict[str, Any]:  # fmt: skip
+    """``count`` posts of ``entry`` on ``alias``, two minutes apart from ``start`` minutes on."""
+    account = remote.id(alias)
+    posts = [{"networks": {alias: {**entry, "text": f"{alias} {i}"}},
+              "accounts": [{"id": account, "scheduled_at": at(start + 2 * i)}]}
+             for i in range(count)]  # fmt: skip
+    return {"state": "scheduled", "posts": posts}
+
+
+FB_STORY = {"type": "photo", "details": {"type": "story"}, "media": [PHOTO]}
+
+
+def test_facebook_stories_count_apart_from_its_posts(remote: Remote) -> None:
+    # https://publer.com/docs/getting-started/rate-limits: "FB posts+reels" and "FB stories"
+    # are two rows, 36 each a day on Business; a story is photo + details.type
+    # (https://publer.com/docs/posting/create-posts/content-types/platform-specific-formats/reels-shorts-and-stories)
+    assert _failed(remote.run(_posts(remote, "facebook", 36, {"type": "status"}))) == {}
+    assert _failed(remote.run(_posts(remote, "facebook", 36, FB_STORY, start=5))) == {}
+    more = remote.run(_posts(remote, "facebook", 1, FB_STORY, start=90))
+    assert _failed(more) == {
+        "0": ["Daily limit of 36 stories in 24 hours reached for this facebook account"]
+    }
+    post = remote.run(_posts(remote, "facebook", 1, {"type": "status"}, start=95))
+    assert _failed(post) == {
+        "0": ["Daily limit of 36 posts in 24 hours reached for this facebook account"]
+    }
+
+
+def test_a_linkedin_profile_takes_fewer_posts_a_day_than_a_page(remote: Remote) -> None:
+    # https://publer.com/docs/getting-started/rate-limits: LinkedIn profile 14, page 24 on Business
+    listed = {a["type"]: a["id"] for a in remote.client.get("/accounts").json()
+              if a["provider"] == "linkedin"}  # fmt: skip
+    for kind, limit in (("profile", 14), ("page", 24)):
+        remote.accounts[kind] = {"id": listed[kind], "provider": "linkedin"}
+        entry = {"type": "status"}
+        bulk = _posts(remote, kind, limit + 1, entry)
+        for post in bulk["posts"]:
+            post["networks"] = {"linkedin": post["networks"].pop(kind)}
+        assert _failed(remote.run(bulk)) == {
+            str(limit): [f"Daily limit of {limit} posts in 24 hours reached for this linkedin "
+                         "account"]
+        }  # fmt: skip
+
+
 def _own(mode: str, folder: Path, plan: str | None) -> tuple[Remote, Served | None]:
     """A sandbox of its own on ``plan`` (None: no daily limits), in process or served."""
     if mode == "inprocess":
@@ -98,6 +143,10 @@ def test_the_plan_sets_the_limit_and_none_turns_it_off(
         assert _failed(job) == wanted
         # the job answer names the plan the sandbox plays (Business when limits are off)
         assert job["plan"] == {"rate": plan or "business", "locked": False}
+        # and GET /workspaces says it, as Publer's workspaces page shows the field
+        # (https://publer.com/docs/api-reference/workspaces)
+        listed = remote.client.get("/workspaces").json()
+        assert [w["plan"] for w in listed] == [plan or "business"]
         assert len(remote.posts(state="scheduled")) == taken
     finally:
         remote.client.close()
