@@ -230,8 +230,10 @@ def _inside(root: Path, value: str, path: Path, text: str, key: str) -> Path:
 
 
 def _check_schema(path: Path, text: str, data: dict[str, Any]) -> None:
-    from contentctl.manifest.schemas import config_validator
+    from contentctl.manifest.schemas import config_checker, config_validator
 
+    if config_checker().is_valid(data):
+        return
     errors = [_describe(error) for error in config_validator().iter_errors(data)]
     if not errors:
         return

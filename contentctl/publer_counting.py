@@ -113,6 +113,19 @@ def measure(counting: Counting, text: str) -> int:
     return _MEASURE[counting](text)
 
 
+def at_most(counting: Counting, text: str) -> int | None:
+    """A bound ``measure`` cannot exceed, from the length alone; None: no cheap one (X).
+
+    NFC lengthens a text at most 3 times (UAX #15, "Stable Code Points" / the expansion
+    table: NFC 3x); a grapheme holds at least one code point.
+    """
+    if counting is Counting.CHARACTERS:
+        return 3 * len(text)
+    if counting is Counting.GRAPHEMES:
+        return len(text)
+    return None
+
+
 def unit_of(counting: Counting) -> str:
     """What ``measure`` counted, for messages."""
     return _UNIT[counting]

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from contentctl.publer_counting import Counting, measure, unit_of
+from contentctl.publer_counting import Counting, at_most, measure, unit_of
 from contentctl.publer_extras import EXTRA_KEYS, extra_keys
 
 PROVIDERS = (
@@ -411,6 +411,12 @@ def type_rule(provider: str, kind: str) -> TypeRule:
     if rule is not None and kind in rule.type_rules:
         return rule.type_rules[kind]
     return TYPE_RULES.get(kind, TypeRule())
+
+
+def text_length_at_most(provider: str, text: str) -> int | None:
+    """A cheap bound on ``text_length`` (``publer_counting.at_most``); None: none."""
+    rule = RULES.get(provider)
+    return at_most(rule.counting if rule is not None else Counting.CHARACTERS, text)
 
 
 def text_length(provider: str, text: str) -> int:

@@ -14,7 +14,6 @@ The JSON Schema and the network rules are ``validate``'s job.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -181,6 +180,8 @@ def _read_all(files: Sequence[Path], root: Path, config: Config, cache: ParseCac
             misses.append((len(out) - 1, digest, text, pieces))
     size = sum(len(text) for _, _, text, _ in misses)
     texts = [text for _, _, text, _ in misses]
+    import multiprocessing as mp  # only a run that parses much pays for importing it
+
     if size < PARALLEL_BYTES or len(misses) < 2 or "fork" not in mp.get_all_start_methods():
         parsed = [_parse(text) for text in texts]
     else:

@@ -99,6 +99,15 @@ def config_validator() -> Any:
 
 
 @cache
+def config_checker() -> Any:
+    """jsonschema-rs for the config's yes or no: importing jsonschema costs a run 35 ms,
+    so it is imported only for the messages of a config that fails."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema("config"))
+
+
+@cache
 def post_validator() -> Any:
     """A jsonschema-rs validator for one post (``#/$defs/post``), compiled once per process.
 

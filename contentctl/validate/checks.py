@@ -231,6 +231,10 @@ def _lengths(t: _Target) -> Iterable[Finding]:
         if limit is None or not isinstance(value, str):
             continue
         # the text as the network counts it (X weighted, Bluesky graphemes); titles in characters
+        if key == "text":
+            bound = rules.text_length_at_most(rule.provider, value)
+            if bound is not None and bound < NEAR_LIMIT * limit:
+                continue  # far from the limit however it is counted: not counted at all
         size = rules.text_length(rule.provider, value) if key == "text" else len(value)
         if size < NEAR_LIMIT * limit:
             continue  # the common case: where and how it is said are not needed

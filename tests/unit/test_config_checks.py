@@ -173,3 +173,49 @@ def test_a_key_with_no_value_where_a_choice_of_types_is_allowed_is_located(
     config = edit_config(repo, r"^state: .*$", "state:")
     line = where(config, "state:")[0]
     refused(repo, f"{config}:{line}:7: state must be text or a mapping [$.state]")
+
+
+_EXAMPLE = Path(__file__).parents[2] / "examples" / "content" / "contentctl.yaml"
+
+
+def _mutations() -> list[dict[str, object]]:
+    """The example config, and one wrong field each (every kind of keyword the schema uses)."""
+    import copy
+
+    from contentctl.manifest.yamlio import parse_documents
+
+    base = parse_documents(_EXAMPLE.read_text("utf-8"))[0][0]
+    alias = next(iter(base["accounts"]))
+    changes: list[tuple[tuple[str, ...], object]] = [
+        (("workspace",), "not-hex"), (("workspace",), "a" * 24 + "\n"), (("endpoint",), "ftp://x"),
+        (("endpoint",), 5), (("timezone",), ""), (("content",), ""), (("extra",), True),
+        (("accounts", alias, "provider"), "myspace"), (("accounts", alias, "id"), "Z" * 24),
+        (("accounts", "Bad Alias"), {"id": "a" * 24, "provider": "twitter"}),
+        (("defaults",), {"batch_size": 0}), (("defaults",), {"batch_size": 501}),
+        (("defaults",), {"labels": ["a", "a"]}), (("defaults",), {"method": "later"}),
+        (("state",), {"backend": "s3"}), (("state",), {"backend": "postgres"}),
+        (("ignore_changes",), ["colour"]), (("refresh_max_age",), -1),
+    ]  # fmt: skip
+    out = [base]
+    for keys, value in changes:
+        config = copy.deepcopy(base)
+        node = config
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+        out.append(config)
+    return out
+
+
+@pytest.mark.parametrize("config", _mutations(), ids=lambda c: str(c)[-40:])
+def test_the_fast_config_check_agrees_with_the_one_that_words_the_errors(
+    config: dict[str, object],
+) -> None:
+    # jsonschema-rs says yes or no; jsonschema (imported only then) says why
+    from contentctl.manifest.schemas import config_checker, config_validator
+
+    says_valid = config_checker().is_valid(config)
+    errors = list(config_validator().iter_errors(config))
+    if says_valid:
+        assert errors == []  # never skips an error the worded check would report
+    assert says_valid == (not errors) or config["workspace"] == "a" * 24 + "\n"

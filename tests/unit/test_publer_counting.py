@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contentctl import publer_counting as counting
+from contentctl.publer_counting import Counting, at_most, measure
 
 
 def per_code_point(text: str) -> int:
@@ -59,3 +62,16 @@ def test_weigh_equals_the_per_code_point_rule() -> None:
 def test_urls_weigh_23_around_weighed_text() -> None:
     text = "日本 https://example.com/a-long-path-here 😀"
     assert counting.weighted_length(text) == 4 + 1 + 23 + 1 + 2
+
+
+@pytest.mark.parametrize("counting", list(Counting))
+@given(text=st.text(max_size=60) | st.sampled_from(["\ufb2c" * 7, "\u0958\u0959", "ﷺ", "a\u0301"]))
+def test_the_cheap_bound_is_never_below_the_count(counting: Counting, text: str) -> None:
+    # validate skips counting a text whose bound is far from the limit: it must be a bound
+    bound = at_most(counting, text)
+    assert bound is None or measure(counting, text) <= bound
+
+
+def test_nfc_can_lengthen_a_text_threefold_and_the_bound_allows_it() -> None:
+    assert measure(Counting.CHARACTERS, "\ufb2c") == 3  # a composition exclusion decomposes
+    assert at_most(Counting.CHARACTERS, "\ufb2c") == 3
