@@ -15,6 +15,7 @@ propagates. Either way the next run settles what was left in the journal.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,13 @@ from contentctl.apply.journal import fail_intent, fail_items
 from contentctl.apply.refresh import adoptions
 from contentctl.apply.settling import SettleSteps
 from contentctl.apply.uploads import upload_one
-from contentctl.errors import ApplyInterrupted, PublerError, PublerRequestError, UnknownOutcomeError
+from contentctl.errors import (
+    ApplyInterrupted,
+    PublerError,
+    PublerRequestError,
+    StateError,
+    UnknownOutcomeError,
+)
 from contentctl.model import Config, JSONObject
 from contentctl.plan.build import Action, Change, Plan, missed
 from contentctl.plan.targets import Endpoint, Target, format_utc
@@ -36,6 +43,7 @@ from contentctl.publer import PublerClient
 from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.remote_view import RemoteView
 from contentctl.state.records import (
+    ERROR_ANSWER,
     LOST_ANSWER,
     Intent,
     MediaRecord,
@@ -308,7 +316,7 @@ class Applier(EditSteps, SettleSteps):
                 batch_id = journaled  # written with the previous bulk's job id
             else:
                 batch_id = self._journal(batch)
-                self.write()
+                self._write_journal(batch_id)
             faultpoints.kill_point("intent-written")
             first = batch[0][0]
             keys = network_keys((t for group in batch for t in group), self._listed_accounts)
@@ -322,8 +330,12 @@ class Applier(EditSteps, SettleSteps):
                 # it may have been created: look for it later instead of sending it again now
                 self.batches_sent += 1
                 self.progress(f"Outcome of a batch unknown ({exc.message}); checking Publer later…")
-                if exc.status is not None:
-                    return _Sent(batch_id, exc.message)  # Publer answered an error: not running
+                if exc.status is not None:  # Publer answered an error: not running
+                    error = f"{ERROR_ANSWER}{format_utc(self.now())}"
+                    self.state.intents[batch_id] = replace(
+                        self.state.intents[batch_id], job_id=error
+                    )
+                    return _Sent(batch_id, exc.message)
                 lost = f"{LOST_ANSWER}{format_utc(self.now())}"
                 self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=lost)
                 self.write()
@@ -341,9 +353,26 @@ class Applier(EditSteps, SettleSteps):
             self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=job_id)
             if following:
                 self._journaled = self._journal(following)
-            self.write()
+            self._write_journal(self._journaled)
             faultpoints.kill_point("job-id-written")
             return _Sent(batch_id)
+
+    def _write_journal(self, unsent: str | None) -> None:
+        """Write the state that journals ``unsent``, a bulk about to be sent.
+
+        If the write fails nothing of that bulk was sent, so the state saved aside for
+        ``contentctl state push`` must not hold it as a bulk that may have been sent (a run
+        after the push would wait ``JOB_GRACE`` for it): it is saved again without it.
+        """
+        try:
+            self.write()
+        except StateError:
+            if unsent is not None:
+                self.state.intents.pop(unsent, None)
+                self._journaled = None
+                with contextlib.suppress(StateError):
+                    self.write()  # fails as the first did, and saves the copy aside again
+            raise
 
     def _resolve_unknown(
         self,

@@ -26,7 +26,15 @@ from contentctl.errors import PublerRequestError
 from contentctl.plan.targets import format_utc, json_object, parse_utc
 from contentctl.publer import JobFailure, JobState, JobStatus, PublerClient, RemotePost
 from contentctl.remote_view import RemoteView
-from contentctl.state.records import LOST_ANSWER, Entry, EntryStatus, Intent, IntentItem, State
+from contentctl.state.records import (
+    LOST_ANSWER,
+    Entry,
+    EntryStatus,
+    Intent,
+    IntentItem,
+    State,
+    recorded_job,
+)
 
 # Publer's post states by prefix (scheduled_approved, published_posted, draft_dated, …).
 _STATUS_PREFIXES = (
@@ -175,9 +183,9 @@ def settle_pending(
     count = sum(len(state.intents[b].items) for b in batches)
     jobs: dict[str, JobStatus | None] = {}
     for batch_id in batches:
-        job_id = state.intents[batch_id].job_id
+        job_id = recorded_job(state.intents[batch_id].job_id)
         jobs[batch_id] = None
-        if job_id and not job_id.startswith(LOST_ANSWER):
+        if job_id is not None:
             progress(f"Resuming job {job_id} from an interrupted apply…")
             # the remote may no longer know the job: then fall back to looking
             with suppress(PublerRequestError):
@@ -198,8 +206,9 @@ def settle_pending(
             f"{count} pending from an interrupted apply: {total.found} found on Publer, "
             f"{len(total.failed)} failed, {total.missing} to create"
             + (
-                f", {total.pending} not yet on Publer (a bulk whose answer was lost may still "
-                "be running; looked for again next run, never sent again)"
+                f", {total.pending} not yet on Publer (a bulk whose answer was lost or never "
+                "recorded may still be running; looked for again next run, never sent again "
+                f"within {_hours(JOB_GRACE)} of sending)"
                 if total.pending
                 else ""
             )
@@ -207,18 +216,32 @@ def settle_pending(
     return total, notes
 
 
+def _hours(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:g} hour{'s' * (hours != 1)}"
+
+
 def job_may_run(intent: Intent, now: datetime) -> bool:
-    """A bulk Publer took but whose answer was lost, sent less than ``JOB_GRACE`` ago."""
-    job_id = intent.job_id or ""
-    if not job_id.startswith(LOST_ANSWER):
-        return False
-    return now - parse_utc(job_id.removeprefix(LOST_ANSWER)) < JOB_GRACE
+    """A bulk that may be running on Publer unseen, sent less than ``JOB_GRACE`` ago.
+
+    Its answer was lost (``LOST_ANSWER``), or the run that journaled it died before
+    recording any answer (no job id): whether the request left first nobody can tell,
+    and Publer creates a job's posts only when the job runs, so what is not listed yet
+    may still come. Until the grace is over it is looked for, never sent again.
+    """
+    job_id = intent.job_id
+    if job_id is None:
+        since = intent.created_at
+    elif job_id.startswith(LOST_ANSWER):
+        since = job_id.removeprefix(LOST_ANSWER)
+    else:
+        return False  # a job Publer named (polled instead), or an error it answered
+    return now - parse_utc(since) < JOB_GRACE
 
 
 def _real_job(intent: Intent) -> str | None:
-    """The bulk's job id; None for one Publer never answered (``LOST_ANSWER``)."""
-    job_id = intent.job_id
-    return None if job_id is None or job_id.startswith(LOST_ANSWER) else job_id
+    """The bulk's job id; None for one Publer never answered with one."""
+    return recorded_job(intent.job_id)
 
 
 def all_on_remote(state: State, intent: Intent, client: PublerClient) -> bool:

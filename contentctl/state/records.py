@@ -45,6 +45,18 @@ class EntryStatus(StrEnum):
 # ``Intent.job_id`` of a bulk Publer took but whose answer was lost (then the time it was sent):
 # its job may still run, so its posts are looked for again, never sent again, for a while.
 LOST_ANSWER = "lost-answer:"
+# ``Intent.job_id`` of a bulk Publer answered with an error status (after the retries): it
+# did not take the bulk, so what is not listed may be sent again at once. A bulk with no
+# job id at all was journaled by a run that died before any answer: it may have been sent.
+ERROR_ANSWER = "error-answer:"
+
+
+def recorded_job(job_id: str | None) -> str | None:
+    """The Publer job id an intent holds; None for none (no answer yet, lost, an error)."""
+    if job_id is None or job_id.startswith((LOST_ANSWER, ERROR_ANSWER)):
+        return None
+    return job_id
+
 
 # ``Entry.last_error`` of a post Publer would not delete: the plan blocks it (no second copy).
 DELETE_REFUSED = "Publer refused to delete post"

@@ -116,6 +116,11 @@ def apply_killed(project: Project, kill: str | None) -> None:
         (project.root / "contentctl.state.json.lock").unlink()
         result = project.run("apply", "--auto-approve")
         assert result.returncode == ExitCode.OK, result.stdout + result.stderr
+        if StateStore(project.state_path).load().intents:
+            # a bulk journaled without an answer is held until its job cannot be running
+            project.server.pass_job_grace()
+            result = project.run("apply", "--auto-approve")
+            assert result.returncode == ExitCode.OK, result.stdout + result.stderr
 
 
 def assert_exactly_once(project: Project, posts: Posts) -> None:

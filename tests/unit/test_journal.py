@@ -9,21 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from apply_support import NOW, Bench, bench, target, utc
 
 from contentctl.apply.bulks import bulk_post, intent_item
-from contentctl.apply.journal import remote_status, settle_pending
+from contentctl.apply.journal import JOB_GRACE, remote_status, settle_pending
 from contentctl.plan.targets import Target, format_utc
 from contentctl.state.records import EntryStatus, Intent, State
 
+HOUR = JOB_GRACE + timedelta(minutes=1)  # a crash older than the grace
 
-def journal(state: State, targets: Sequence[Target], job_id: str | None = None) -> None:
-    """The intent the applier writes before it sends ``targets`` as one bulk."""
+
+def journal(
+    state: State, targets: Sequence[Target], job_id: str | None = None, *, age: timedelta = HOUR
+) -> None:
+    """The intent the applier writes before it sends ``targets`` as one bulk, ``age`` ago
+    (by default past ``JOB_GRACE``: a bulk with no job id then is surely not running)."""
     items = tuple(intent_item(t, index) for index, t in enumerate(targets))
-    state.intents["batch-1"] = Intent(format_utc(NOW), "schedule", "scheduled", job_id, items)
+    created = format_utc(NOW - age)
+    state.intents["batch-1"] = Intent(created, "schedule", "scheduled", job_id, items)
 
 
 def send(b: Bench, targets: Sequence[Target]) -> str:
@@ -112,6 +119,23 @@ def test_an_intent_never_sent_is_missing_and_the_next_apply_creates_it_once(
             "Hello from a",
             "Hello from b",
         ]
+
+
+def test_an_intent_with_no_answer_is_held_while_its_job_may_still_run(tmp_path: Path) -> None:
+    # the run that journaled it died before any answer: the request may have left, and
+    # Publer creates a job's posts only when the job runs, so not listed is not absent
+    targets = [target("a"), target("b", "x")]
+    with bench(tmp_path) as b:
+        state = b.store.load()
+        journal(state, targets, age=JOB_GRACE - timedelta(minutes=1))
+        assert settle(b, state) == [
+            "2 pending from an interrupted apply: 0 found on Publer, 0 failed, 0 to create, "
+            "2 not yet on Publer (a bulk whose answer was lost or never recorded may still be "
+            "running; looked for again next run, never sent again within 1 hour of sending)"
+        ]
+        saved = b.store.load()
+        assert [len(i.items) for i in saved.intents.values()] == [2]  # kept, not resent
+        assert b.remote() == []
 
 
 def test_a_post_failed_by_the_job_is_recorded_failed_with_publers_reason(tmp_path: Path) -> None:
