@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -137,6 +137,50 @@ class Results:
                 )
             )
         return out
+
+
+# What a plan after a 1% edit does beyond the plan without changes (benchmarks/prepare.py
+# gives it the parse cache of before the edit): what the measured difference is made of.
+_CHANGE_WORK = (
+    "cutting the edited files into their posts, parsing the edited posts, writing the "
+    "parse cache's additions and planning and printing the updates"
+)
+# What the plan without changes does that the floor does not (benchmarks/floor.py reads,
+# parses, hashes and compares): the parts the profiles below show.
+_PLAN_WORK = (
+    "the rules (`validate`'s per-post checks), building each target's Publer request, "
+    "checking the state's records and the imports; the manifests themselves come from the "
+    "parse cache, cheaper than the floor's parse"
+)
+
+
+def gap_causes(rows: Sequence[Row]) -> list[str]:
+    """One line per missed plan target: the measured time split into the no-change plan's
+    and the change's, each with what it is made of."""
+    by_key = {(r.name, r.size, r.layout): r for r in rows}
+    out = []
+    for row in rows:
+        if row.met is not False or row.group != "plan":
+            continue
+        floor = by_key.get(("floor", row.size, row.layout))
+        if floor is None:
+            continue
+        where = f"{row.name}, {row.size:,} posts ({row.layout})"
+        over = row.median_s - floor.median_s
+        if row.name == "plan, 1% changed":
+            base = by_key.get(("plan, no changes", row.size, row.layout))
+            if base is None:
+                continue
+            change = row.median_s - base.median_s
+            out.append(
+                f"{where}: {_ms(row.median_s)} ms = the plan without changes, "
+                f"{_ms(base.median_s)} ms ({base.median_s / floor.median_s:.2f}× the floor), "
+                f"+ {_ms(change)} ms for the change ({_CHANGE_WORK}). Over the floor by "
+                f"{_ms(over)} ms: {_PLAN_WORK}."
+            )
+        elif row.name.startswith("plan"):
+            out.append(f"{where}: over the floor by {_ms(over)} ms: {_PLAN_WORK}.")
+    return out
 
 
 def _label(row: Row) -> str:
@@ -294,6 +338,9 @@ def markdown(results: Results, commands: list[str], how: str) -> str:
         lines.append(f"| {target} | {measured} | {mark(met)} |")
     if results.notes:
         lines += ["", "## Notes", "", *(f"- {note}" for note in results.notes)]
+    gaps = gap_causes(results.rows)
+    if gaps:
+        lines += ["", "## The gaps and their causes", "", *(f"- {gap}" for gap in gaps)]
     if results.profiles:
         lines += ["", "## Where the time goes in what missed its target (cProfile)", ""]
         for title, profile_lines in results.profiles.items():
