@@ -172,11 +172,16 @@ def gap_causes(rows: Sequence[Row]) -> list[str]:
             if base is None:
                 continue
             change = row.median_s - base.median_s
+            cost = (
+                f"+ {_ms(change)} ms for the change ({_CHANGE_WORK})"
+                if change > 0
+                else f"and no measurable cost for the change ({_ms(change)} ms: within the "
+                "runs' spread)"
+            )
             out.append(
                 f"{where}: {_ms(row.median_s)} ms = the plan without changes, "
                 f"{_ms(base.median_s)} ms ({base.median_s / floor.median_s:.2f}× the floor), "
-                f"+ {_ms(change)} ms for the change ({_CHANGE_WORK}). Over the floor by "
-                f"{_ms(over)} ms: {_PLAN_WORK}."
+                f"{cost}. Over the floor by {_ms(over)} ms: {_PLAN_WORK}."
             )
         elif row.name.startswith("plan"):
             out.append(f"{where}: over the floor by {_ms(over)} ms: {_PLAN_WORK}.")

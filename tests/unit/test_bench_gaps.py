@@ -38,3 +38,10 @@ def test_met_targets_have_no_gap_line() -> None:
         row("plan, 1% changed", 1.45, 1.45),
     ]
     assert gap_causes(rows) == []
+
+
+def test_a_change_cheaper_than_the_noise_is_not_given_a_negative_cost() -> None:
+    rows = [row("floor", 1.0), row("plan, no changes", 1.7, 1.7), row("plan, 1% changed", 1.6, 1.6)]
+    no_change, one_percent = gap_causes(rows)
+    assert "no measurable cost for the change (-100 ms: within the runs' spread)" in one_percent
+    assert no_change.startswith("plan, no changes, 10,000 posts (batch): over the floor by 700 ms")
