@@ -6,7 +6,7 @@ as an intent (``journal``) before it is sent and its job id recorded the
 moment it is known; all bulks are submitted before the jobs are polled, so
 several jobs run at once. A bulk whose answer was lost (5xx, cut connection) is
 settled by listing Publer once the other jobs are done; what is confirmed
-absent is sent again (at most ``MAX_SENDS`` sends in all), and what is still
+absent is sent again (at most ``sending.MAX_SENDS`` sends in all), and what is still
 unresolved is recorded as failed, for the next apply to retry. Ctrl-C stops new
 submissions (a bulk in flight gets its job id recorded first), writes the state
 and raises ``ApplyInterrupted``; a run-stopping Publer error writes the state and
@@ -15,37 +15,27 @@ propagates. Either way the next run settles what was left in the journal.
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from contentctl.apply.bulks import bulk_post, intent_item, network_keys, plan_batches
+from contentctl.apply.bulks import bulk_post, plan_batches
 from contentctl.apply.edits import EditSteps
 from contentctl.apply.events import ApplyEvent, EventKind
 from contentctl.apply.interrupts import InterruptGuard
-from contentctl.apply.journal import fail_intent, fail_items
 from contentctl.apply.refresh import adoptions
-from contentctl.apply.settling import SettleSteps
+from contentctl.apply.sending import MAX_BULK, SendSteps, _Sent
 from contentctl.apply.uploads import upload_one
 from contentctl.errors import (
     ApplyInterrupted,
     PublerError,
-    PublerRequestError,
-    StateError,
-    UnknownOutcomeError,
 )
-from contentctl.model import Config, JSONObject
+from contentctl.model import Config
 from contentctl.plan.build import Action, Change, Plan, missed
-from contentctl.plan.targets import Endpoint, Target, format_utc
+from contentctl.plan.targets import Target, format_utc
 from contentctl.publer import PublerClient
-from contentctl.publer_facts import MAX_BULK_POSTS
 from contentctl.remote_view import RemoteView
 from contentctl.state.records import (
-    ERROR_ANSWER,
-    LOST_ANSWER,
-    Intent,
     MediaRecord,
     State,
 )
@@ -54,9 +44,6 @@ from contentctl.state.store import StateStore
 from contentctl.testing import crashpoints as faultpoints
 
 __all__ = ["Applier", "ApplyReport", "InterruptGuard", "bulk_post", "plan_batches"]
-
-MAX_BULK = MAX_BULK_POSTS  # Publer's limit per POST /posts/schedule
-MAX_SENDS = 3  # a bulk whose answer was lost: the first send and at most 2 more
 
 
 @dataclass
@@ -79,17 +66,8 @@ class ApplyReport:
         return text
 
 
-@dataclass(frozen=True)
-class _Sent:
-    """One submitted bulk: its journal id, and why its outcome is unknown (None if a job id)."""
-
-    batch_id: str
-    unknown: str | None = None
-    lost: bool = False  # no answer at all (a cut connection): Publer may still be running it
-
-
 @dataclass
-class Applier(EditSteps, SettleSteps):
+class Applier(EditSteps, SendSteps):
     config: Config
     store: StateStore
     state: State
@@ -101,9 +79,7 @@ class Applier(EditSteps, SettleSteps):
     # structured progress for bars and scripts; pass it by name (the fields above are positional)
     events: Callable[[ApplyEvent], None] = lambda _e: None
     guard: InterruptGuard = field(default_factory=InterruptGuard, init=False)
-    batches_sent: int = field(default=0, init=False)
     sleep: Callable[[float], None] | None = None  # waits before looking again (default: scaled)
-    _journaled: str | None = field(default=None, init=False)  # the next bulk's intent, written
     _vouched: bool = field(default=False, init=False)  # the marker is in the state (remote_read)
     # Publer's time when this run began listing what the state manages (its refresh); None: it
     # did not (--no-refresh), and the run vouches for nothing (state/remote_read.py).
@@ -277,145 +253,6 @@ class Applier(EditSteps, SettleSteps):
         if len(rest) != len(targets):
             self.write()
         return rest
-
-    def _journal(self, batch: Sequence[Sequence[Target]]) -> str:
-        """The intent of ``batch`` in the state (in memory): its journal id."""
-        batch_id = uuid.uuid4().hex
-        first = batch[0][0]
-        self.state.intents[batch_id] = Intent(
-            created_at=format_utc(self.now()),
-            endpoint=first.endpoint.value,
-            bulk_state=first.bulk_state,
-            job_id=None,
-            items=tuple(intent_item(t, index) for index, group in enumerate(batch) for t in group),
-        )
-        return batch_id
-
-    def _submit(
-        self,
-        batch: Sequence[Sequence[Target]],
-        media_ids: Mapping[str, str],
-        label: str = "",
-        *,
-        following: Sequence[Sequence[Target]] | None = None,
-    ) -> _Sent | None:
-        """Journal and send one bulk; None when Publer refused it outright (items failed).
-
-        The write that records this bulk's job id also journals the ``following``
-        bulk's intent, so a run of n bulks writes the state n + 1 times to send
-        them (the media uploaded before them go with the first), not 2n: nothing
-        is sent between the answer and that write, and
-        every bulk is still journalled before it is sent and its job id durable
-        before anything else goes to Publer.
-        """
-        with self.guard.critical():
-            if label:
-                self.progress(label)  # inside: a Ctrl-C once this shows still records the bulk
-            journaled, self._journaled = self._journaled, None
-            if journaled is not None and journaled in self.state.intents:
-                batch_id = journaled  # written with the previous bulk's job id
-            else:
-                batch_id = self._journal(batch)
-                self._write_journal(batch_id)
-            faultpoints.kill_point("intent-written")
-            first = batch[0][0]
-            keys = network_keys((t for group in batch for t in group), self._listed_accounts)
-            bulk: JSONObject = {
-                "state": first.bulk_state,
-                "posts": [bulk_post(group, media_ids, self.state.media, keys) for group in batch],
-            }
-            try:
-                job_id = self.client.schedule(bulk, publish_now=first.endpoint is Endpoint.PUBLISH)
-            except UnknownOutcomeError as exc:
-                # it may have been created: look for it later instead of sending it again now
-                self.batches_sent += 1
-                self.progress(f"Outcome of a batch unknown ({exc.message}); checking Publer later…")
-                if exc.status is not None:  # Publer answered an error: not running
-                    error = f"{ERROR_ANSWER}{format_utc(self.now())}"
-                    self.state.intents[batch_id] = replace(
-                        self.state.intents[batch_id], job_id=error
-                    )
-                    return _Sent(batch_id, exc.message)
-                lost = f"{LOST_ANSWER}{format_utc(self.now())}"
-                self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=lost)
-                self.write()
-                return _Sent(batch_id, exc.message, lost=True)
-            except PublerRequestError as exc:
-                self._absorb(fail_intent(self.state, batch_id, exc.message, self.now()))
-                self.write()
-                return None
-            except PublerError:
-                # auth, rate limit, unreachable: Publer never took it, so nothing to look for
-                del self.state.intents[batch_id]
-                raise
-            self.batches_sent += 1
-            faultpoints.kill_point("after-answer")
-            self.state.intents[batch_id] = replace(self.state.intents[batch_id], job_id=job_id)
-            if following:
-                self._journaled = self._journal(following)
-            self._write_journal(self._journaled)
-            faultpoints.kill_point("job-id-written")
-            return _Sent(batch_id)
-
-    def _write_journal(self, unsent: str | None) -> None:
-        """Write the state that journals ``unsent``, a bulk about to be sent.
-
-        If the write fails nothing of that bulk was sent, so the state saved aside for
-        ``contentctl state push`` must not hold it as a bulk that may have been sent (a run
-        after the push would wait ``JOB_GRACE`` for it): it is saved again without it.
-        """
-        try:
-            self.write()
-        except StateError:
-            if unsent is not None:
-                self.state.intents.pop(unsent, None)
-                self._journaled = None
-                with contextlib.suppress(StateError):
-                    self.write()  # fails as the first did, and saves the copy aside again
-            raise
-
-    def _resolve_unknown(
-        self,
-        sent: _Sent,
-        by_key: Mapping[tuple[str, str], Target],
-        media_ids: Mapping[str, str],
-        size: int,
-    ) -> None:
-        """Settle a bulk whose answer was lost; send again only what Publer surely lacks."""
-        if sent.lost:
-            # its job may not have run yet: wait and look again; what is still not there
-            # stays in the journal for the next run, and is never sent again now
-            self._look_again(sent.batch_id)
-            self._settle(sent.batch_id, job=None)
-            return
-        reason = sent.unknown
-        missing = self._settle(sent.batch_id, job=None).missing_items
-        for attempt in range(2, MAX_SENDS + 1):
-            if not missing:
-                return
-            self.progress(
-                f"{len(missing)} posts of a batch whose answer was lost are not on Publer; "
-                f"sending them again (attempt {attempt} of {MAX_SENDS})…"
-            )
-            targets = [by_key[item.key] for item in missing]
-            missing = []
-            for batch in plan_batches(targets, size):
-                again = self._submit(batch, media_ids)
-                if again is None:
-                    continue
-                if again.unknown is None:
-                    missing.extend(self._finish(again.batch_id).missing_items)
-                else:
-                    reason = again.unknown
-                    missing.extend(self._settle(again.batch_id, job=None).missing_items)
-        if missing:
-            message = (
-                f"outcome unknown ({reason}); not found on Publer; "
-                "will be retried on the next apply"
-            )
-            with self.guard.critical():
-                self._absorb(fail_items(self.state, missing, message, self.now()))
-                self.write()
 
     def _upload_media(self, targets: Sequence[Target]) -> dict[str, str]:
         """Local media files to Publer media ids, each file uploaded once ever (by SHA-256)."""
