@@ -66,6 +66,7 @@ def refresh(ctx: click.Context, lock_timeout: float) -> None:
     writing, and proposes what brings Publer back to the manifests.
     """
     from contentctl import pipeline
+    from contentctl.accounts import check_accounts
     from contentctl.apply.refresh import refresh as refresh_state
     from contentctl.publer.connect import connect
     from contentctl.remote_view import RemoteView
@@ -80,8 +81,12 @@ def refresh(ctx: click.Context, lock_timeout: float) -> None:
         click.echo(current_line(config))
         targets = pipeline.desired_targets(config, pipeline.check(config))
         with connect(config, on_event=progress_printer()) as client:
+            # as the plan does: a wrong account id is a located error, and from the first
+            # answer on Publer's clock stamps what was read (a skewed machine changes nothing)
+            check_accounts(config, client)
             view = RemoteView(client)
-            refreshed = refresh_state(state, targets, view, now=datetime.now(UTC), adopt=False)
+            now = client.remote_now()
+            refreshed = refresh_state(state, targets, view, now=now, adopt=False)
         before = state.serial
         written = store.write(refreshed.state)
     for line in _drift_report(refreshed.drift):

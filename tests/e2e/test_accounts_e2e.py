@@ -58,16 +58,17 @@ def test_plan_fails_on_a_wrong_account_id_or_provider_at_its_alias(project: Proj
     lines = text.splitlines()
     x_line = next(i for i, line in enumerate(lines, 1) if line.startswith("  x:"))
     li_line = next(i for i, line in enumerate(lines, 1) if line.startswith("  li:"))
-    done = project.run("plan")
-    assert done.returncode == 1
-    twitter = ", ".join(default_account_id(p, s) for p, s, _n, _k in SEED_ACCOUNTS
-                        if p is Provider.TWITTER)  # fmt: skip
-    assert done.stderr.splitlines() == [
-        "contentctl: error: contentctl.yaml names accounts Publer does not have:",
-        f"contentctl.yaml:{x_line}:3: error: account x: id {'f' * 24} is not an account of "
-        f"workspace {WORKSPACE} (twitter accounts there: {twitter}); `contentctl accounts` "
-        "lists them [$.accounts.x]",
-        f"contentctl.yaml:{li_line}:3: error: account li: {li_id} is a linkedin account on "
-        "Publer, not mastodon [$.accounts.li] (hint: `contentctl accounts` lists the "
-        "workspace's accounts; `contentctl accounts --write` fixes the accounts: block)",
-    ]
+    for command in ("plan", "refresh"):  # refresh reads posts by these ids too
+        done = project.run(command)
+        assert done.returncode == 1, command
+        twitter = ", ".join(default_account_id(p, s) for p, s, _n, _k in SEED_ACCOUNTS
+                            if p is Provider.TWITTER)  # fmt: skip
+        assert done.stderr.splitlines() == [
+            "contentctl: error: contentctl.yaml names accounts Publer does not have:",
+            f"contentctl.yaml:{x_line}:3: error: account x: id {'f' * 24} is not an account of "
+            f"workspace {WORKSPACE} (twitter accounts there: {twitter}); `contentctl accounts` "
+            "lists them [$.accounts.x]",
+            f"contentctl.yaml:{li_line}:3: error: account li: {li_id} is a linkedin account on "
+            "Publer, not mastodon [$.accounts.li] (hint: `contentctl accounts` lists the "
+            "workspace's accounts; `contentctl accounts --write` fixes the accounts: block)",
+        ]

@@ -91,3 +91,19 @@ def test_no_warning_when_the_clocks_agree(project: Project) -> None:
     plan = project.run("plan")
     assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr
     assert "Warning" not in plan.stdout + plan.stderr
+
+
+@pytest.mark.parametrize("project", [("--clock-skew", "7200")], indirect=True)
+def test_refresh_stamps_what_it_read_by_publers_clock(project: Project) -> None:
+    project.write("later.yaml", post_yaml("later", accounts="[fb]"))
+    assert project.run("apply", "--auto-approve").returncode == ExitCode.OK
+    remote_id = project.state()["posts"]["later"]["fb"]["remote_id"]
+    with httpx.Client(headers=project.server.headers()) as client:
+        gone = client.delete(f"{project.server.url}/posts", params=[("post_ids[]", remote_id)])
+        assert gone.status_code == 200, gone.text
+    refreshed = project.run("refresh")
+    assert refreshed.returncode == ExitCode.OK, refreshed.stdout + refreshed.stderr
+    entry = project.state()["posts"]["later"]["fb"]
+    assert entry["status"] == "deleted"
+    stamped = datetime.fromisoformat(entry["updated_at"].replace("Z", "+00:00"))
+    assert abs((stamped - datetime.now(UTC)).total_seconds() - 7200) < 60  # Publer's, not ours
