@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from contentctl import publer_daily as _daily
 from contentctl.publer_counting import Counting, at_most, measure, unit_of
 from contentctl.publer_extras import EXTRA_KEYS, extra_keys
 
@@ -137,52 +138,12 @@ RECYCLING_VARIATIONS: Mapping[str, int] = MappingProxyType({"google": 10})
 # https://publer.com/docs/create-posts/publishing-methods/auto-scheduling
 
 # -- daily post limits --------------------------------------------------------------
-
-# Posts per social account in a rolling 24 hours, by Publer plan (free, professional,
-# business), separate from the request rate limit; the excess fails per account in the
-# job. LinkedIn pages and profiles differ; Facebook and Instagram stories have a count
-# of their own beside posts and reels. https://publer.com/docs/getting-started/rate-limits
-PUBLER_PLANS = ("free", "professional", "business")
-DEFAULT_PUBLER_PLAN = "business"
-DAILY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
-    "facebook": (12, 24, 36), "instagram": (15, 20, 25), "threads": (150, 200, 250),
-    "tiktok": (15, 20, 25), "twitter": (25, 50, 100), "mastodon": (25, 50, 100),
-    "bluesky": (25, 50, 100), "linkedin": (12, 18, 24), "linkedin/profile": (10, 12, 14),
-    "pinterest": (12, 24, 36), "google": (5, 10, 15), "youtube": (5, 10, 15),
-    "wordpress": (12, 18, 24), "telegram": (5, 10, 15),
-})  # fmt: skip
-DAILY_STORY_LIMITS: Mapping[str, tuple[int, int, int]] = MappingProxyType({
-    "facebook": (12, 24, 36), "instagram": (15, 20, 25),
-})  # fmt: skip
-DAILY_LIMIT_MESSAGE = (
-    "Daily limit of {limit} {what} in 24 hours reached for this {provider} account"
-)
-POSTS, STORIES = "posts", "stories"  # what a daily limit counts
-
-
-def daily_kind(provider: str, entry: Mapping[str, object]) -> str:
-    """What a post counts against: ``STORIES`` for a story where stories count apart."""
-    details = entry.get("details")
-    story = entry.get("type") == "story" or (
-        isinstance(details, dict) and details.get("type") == "story"
-    )  # the wire says a story as photo or video + details.type (reels-shorts-and-stories)
-    return STORIES if story and provider in DAILY_STORY_LIMITS else POSTS
-
-
-def daily_limit(
-    provider: str, account_type: str = "", plan: str = DEFAULT_PUBLER_PLAN, what: str = POSTS
-) -> int:
-    """Posts (or stories) ``provider`` takes per account in a rolling 24 hours on ``plan``."""
-    if what == STORIES:
-        limits = DAILY_STORY_LIMITS[provider]
-    else:
-        limits = DAILY_LIMITS.get(f"{provider}/{account_type}") or DAILY_LIMITS[provider]
-    return limits[PUBLER_PLANS.index(plan)]
-
-
-def daily_limit_message(provider: str, limit: int, what: str = POSTS) -> str:
-    return DAILY_LIMIT_MESSAGE.format(limit=limit, what=what, provider=provider)
-
+# In ``publer_daily.py`` (by network, account type and plan; stories apart), read here.
+PUBLER_PLANS, DEFAULT_PUBLER_PLAN = _daily.PUBLER_PLANS, _daily.DEFAULT_PUBLER_PLAN
+DAILY_LIMITS, DAILY_STORY_LIMITS = _daily.DAILY_LIMITS, _daily.DAILY_STORY_LIMITS
+DAILY_LIMIT_MESSAGE, POSTS, STORIES = _daily.DAILY_LIMIT_MESSAGE, _daily.POSTS, _daily.STORIES
+daily_kind, daily_limit = _daily.daily_kind, _daily.daily_limit
+daily_limit_message = _daily.daily_limit_message
 
 # -- media ----------------------------------------------------------------------
 
