@@ -169,3 +169,11 @@ def test_the_in_process_sandbox_plays_the_configured_plan_and_the_plan_reads_it(
     finally:
         store.close()
     assert texts == [f"note {n}" for n in range(5)]
+
+
+def test_the_free_plan_is_the_smallest_of_every_row() -> None:
+    # daily_limit_notes asks the workspace's plan only past the Free plan's limit
+    from contentctl import publer_facts as facts
+
+    for limits in (*facts.DAILY_LIMITS.values(), *facts.DAILY_STORY_LIMITS.values()):
+        assert limits[facts.PUBLER_PLANS.index("free")] == min(limits)
