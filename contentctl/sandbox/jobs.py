@@ -169,13 +169,13 @@ def plan_bulk(
     state = bulk.state
     planned: list[Planned] = []
     failures: list[Failure] = []
-    claimed: dict[str, list[datetime]] = {}
-    counted: dict[str, list[tuple[str, datetime]]] = {}  # what each claim counts against
+    # account → (what it counts against, time) of each timed post this request planned
+    claimed: dict[str, list[tuple[str, datetime]]] = {}
     first: dict[str, list[str]] = {}  # provider → the account ids a limited network took
 
     def busy(account_id: str, when: datetime) -> bool:
         mine = claimed.get(account_id, [])
-        return taken(account_id, when) or any(abs(when - t) < GAP for t in mine)
+        return taken(account_id, when) or any(abs(when - t) < GAP for _what, t in mine)
 
     for index, post in enumerate(bulk.posts):
         labels = _labels(post.fields.get("labels"))
@@ -196,7 +196,7 @@ def plan_bulk(
                 )
             )
             if not isinstance(result, str) and account is not None and day_count is not None:
-                mine = counted.get(account_id, [])
+                mine = claimed.get(account_id, [])
                 result = over_daily_limit(result, account, day_count, mine, publer_plan) or result
             if isinstance(result, str):
                 name = str(account["name"]) if account else None
@@ -205,10 +205,9 @@ def plan_bulk(
                 continue
             planned.append(result)
             if result.scheduled_at is not None and state != "draft":
-                claimed.setdefault(account_id, []).append(result.scheduled_at)
                 network = str(account["provider"]) if account is not None else ""
                 what = facts.daily_kind(network, result.content)
-                counted.setdefault(account_id, []).append((what, result.scheduled_at))
+                claimed.setdefault(account_id, []).append((what, result.scheduled_at))
     return Outcome(planned, failures)
 
 
