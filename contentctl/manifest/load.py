@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from contentctl.files import open_regular
-from contentctl.manifest.chunks import Pieces, assemble, derive, item_digest, parse_item, split
+from contentctl.manifest.chunks import Pieces, split
 from contentctl.manifest.discover import SUFFIXES, find_manifests, repo_relative
 from contentctl.manifest.hashtags import lost_hashtags
 from contentctl.manifest.parse_cache import ParseCache, Parsed, digest_of
@@ -174,7 +174,7 @@ def _read_all(files: Sequence[Path], root: Path, config: Config, cache: ParseCac
         hit = cache.get(digest)
         pieces = split(text) if hit is None else None
         if hit is None and pieces is not None:
-            hit = _from_items(digest, pieces, cache)  # only the items edited since are parsed
+            hit = cache.from_items(digest, pieces)  # only the items edited since are parsed
         out.append((rel, text, None, hit))
         if hit is None:
             misses.append((len(out) - 1, digest, text, pieces))
@@ -188,38 +188,10 @@ def _read_all(files: Sequence[Path], root: Path, config: Config, cache: ParseCac
         with mp.get_context("fork").Pool(2, initializer=gc.disable) as pool:
             parsed = pool.map(_parse, texts, chunksize=max(1, len(texts) // 32))
     for (index, digest, _, pieces), result in zip(misses, parsed, strict=True):
-        items = None
-        if pieces is not None and isinstance(result.documents, list) and not result.hashtags:
-            items = derive(pieces, result.documents)
-        if items is not None and pieces is not None:
-            cache.put_items(digest, pieces, items)
-        else:
-            cache.put(digest, result)
+        cache.put(digest, result, pieces)
         rel, text, _, _ = out[index]
         out[index] = (rel, text, None, result)
     return out
-
-
-def _from_items(digest: str, pieces: Pieces, cache: ParseCache) -> Parsed | None:
-    """A cut file from its items: cached ones read, the few edited ones parsed alone.
-
-    None (parse the whole file) for a file none of whose items is cached, or most of
-    them new, where one parse of the file (in the workers) costs less; and when an
-    item cannot be parsed alone.
-    """
-    results = [cache.get_item(item_digest(text)) for _, text in pieces.items]
-    missing = sum(documents is None for documents in results)
-    if missing == len(results) or missing > max(2, len(results) // 4):
-        return None
-    done: list[list[ParsedDocument]] = []
-    for (_line, text), documents in zip(pieces.items, results, strict=True):
-        found = documents if documents is not None else parse_item(text)
-        if found is None:
-            return None
-        done.append(found)
-    cache.put_items(digest, pieces, done)
-    lines = [line for line, _ in pieces.items]
-    return Parsed(assemble(pieces.posts_line, list(zip(lines, done, strict=True))))
 
 
 def _parse(text: str) -> Parsed:

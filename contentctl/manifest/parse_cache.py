@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from contentctl.files import atomic_write
-from contentctl.manifest.chunks import Pieces, assemble, item_digest
+from contentctl.manifest.chunks import Pieces, assemble, derive, item_digest, parse_item
 from contentctl.manifest.yamlio import ParsedDocument, YamlProblem
 
 CACHE_VERSION = 1
@@ -188,10 +188,37 @@ class ParseCache:
         self._seen.add(digest)
         return parsed.documents
 
-    def put(self, digest: str, parsed: Parsed) -> None:
+    def put(self, digest: str, parsed: Parsed, pieces: Pieces | None = None) -> None:
+        """A file's parse; one ``chunks.split`` could cut is kept as its items."""
+        if pieces is not None and isinstance(parsed.documents, list) and not parsed.hashtags:
+            items = derive(pieces, parsed.documents)
+            if items is not None:
+                self.put_items(digest, pieces, items)
+                return
         self._seen.add(digest)
         self._keep(digest, _encode(parsed))
         self._added = True
+
+    def from_items(self, digest: str, pieces: Pieces) -> Parsed | None:
+        """A cut file from its items: cached ones read, the few edited ones parsed alone.
+
+        None (parse the whole file) for a file none of whose items is cached, or most of
+        them new, where one parse of the file (in the workers) costs less; and when an
+        item cannot be parsed alone.
+        """
+        results = [self.get_item(item_digest(text)) for _, text in pieces.items]
+        missing = sum(documents is None for documents in results)
+        if missing == len(results) or missing > max(2, len(results) // 4):
+            return None
+        done: list[list[ParsedDocument]] = []
+        for (_line, text), documents in zip(pieces.items, results, strict=True):
+            found = documents if documents is not None else parse_item(text)
+            if found is None:
+                return None
+            done.append(found)
+        self.put_items(digest, pieces, done)
+        lines = [line for line, _ in pieces.items]
+        return Parsed(assemble(pieces.posts_line, list(zip(lines, done, strict=True))))
 
     def _keep(self, key: str, entry: Any) -> None:
         self._new.add(key)  # over an entry of the main file's that could not be read, too

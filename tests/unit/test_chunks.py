@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from contentctl.config import load_config
 from contentctl.errors import ManifestError
-from contentctl.manifest import load, yamlio
+from contentctl.manifest import load, parse_cache, yamlio
 from contentctl.manifest.chunks import assemble, derive, parse_item, split
 from contentctl.manifest.fmt import format_text
 from contentctl.manifest.load import load_repo
@@ -152,13 +152,13 @@ def test_an_edit_reparses_only_the_edited_post_and_loads_as_a_fresh_load(
     _loaded(repo)  # fills the parse cache, files kept as their posts
     _repo(repo, edited=13)
     parsed: list[str] = []
-    real = load.parse_item
+    real = parse_cache.parse_item
 
     def spy(text: str) -> Any:
         parsed.append(text)
         return real(text)
 
-    monkeypatch.setattr(load, "parse_item", spy)
+    monkeypatch.setattr(parse_cache, "parse_item", spy)  # where the cache parses an item
     monkeypatch.setattr(load, "_parse", lambda text: pytest.fail("a whole file was parsed"))
     after_edit = _loaded(repo)
     assert parsed == [_post(13, "changed")]
